@@ -1,0 +1,61 @@
+"""statementpub: one structured statement in, accessible HTML, tagged PDF (PDF/UA-1)
+and EPUB 3 out, in every language its gettext catalogs cover.
+
+>>> from statementpub import load_statement, render_html
+>>> statement = load_statement("statement.md")          # doctest: +SKIP
+>>> html = render_html(statement, lang="es")            # doctest: +SKIP
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .api import render_epub, render_html, render_pdf
+from .build import BuildReport, EditionReport, build
+from .edition import Edition, Fallback, Text, make_edition
+from .errors import (
+    CatalogError,
+    Diagnostic,
+    EpubRenderError,
+    HtmlRenderError,
+    InterfaceLanguageError,
+    PdfRenderError,
+    RenderError,
+    StatementError,
+    StatementpubError,
+    StrictBuildError,
+    ValidatorUnavailable,
+)
+from .loader import load_statement
+from .model import Signatory, Statement
+
+try:
+    __version__ = version("statementpub")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "BuildReport",
+    "CatalogError",
+    "Diagnostic",
+    "Edition",
+    "EditionReport",
+    "EpubRenderError",
+    "Fallback",
+    "HtmlRenderError",
+    "InterfaceLanguageError",
+    "PdfRenderError",
+    "RenderError",
+    "Signatory",
+    "Statement",
+    "StatementError",
+    "StatementpubError",
+    "StrictBuildError",
+    "Text",
+    "ValidatorUnavailable",
+    "__version__",
+    "build",
+    "load_statement",
+    "make_edition",
+    "render_epub",
+    "render_html",
+    "render_pdf",
+]

@@ -1,0 +1,87 @@
+"""The rendering API: a statement (or an edition) in, one output format out.
+
+These functions write nothing and keep no state between calls, so a web
+service may call them from several threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polib
+
+from .edition import Edition, make_edition
+from .model import Statement
+from .render.epub import html_to_epub
+from .render.html import Alternate, render_edition_html
+from .render.labels import labels
+from .render.pdf import html_to_pdf, page_label_css
+
+__all__ = ["edition_of", "render_epub", "render_html", "render_pdf"]
+
+CatalogLike = polib.POFile | str | Path | None
+
+
+def edition_of(source: Statement | Edition, lang: str | None = None,
+               catalog: CatalogLike = None) -> Edition:
+    """The edition to render: ``source`` itself if it is one, else made from the statement."""
+    if isinstance(source, Edition):
+        return source
+    return make_edition(source, lang or source.lang, catalog)
+
+
+def render_html(
+    statement: Statement | Edition,
+    lang: str | None = None,
+    *,
+    catalog: CatalogLike = None,
+    alternates: Sequence[Alternate] = (),
+) -> str:
+    """The HTML edition of ``statement`` in ``lang`` (default: the source language).
+
+    :param catalog: the statement catalog (``polib.POFile`` or path) for a
+        language other than the source's; looked up beside the source if ``None``.
+    :param alternates: other language editions to link to (``hreflang``).
+    :returns: one self-contained HTML5 document (CSS, fonts and images inlined),
+        meeting WCAG 2.2 AA as checked by axe-core.
+    :raises CatalogError: the catalog is missing or malformed.
+    :raises InterfaceLanguageError: no interface catalog for ``lang``.
+    """
+    edition = edition_of(statement, lang, catalog)
+    return render_edition_html(edition, alternates=alternates, flavour="html")
+
+
+def render_pdf(
+    statement: Statement | Edition,
+    lang: str | None = None,
+    *,
+    catalog: CatalogLike = None,
+) -> bytes:
+    """The PDF edition (PDF/UA-1, ISO 14289-1) of ``statement`` in ``lang``.
+
+    Page size A4 with margins in points set by ``styles/print.css``; page
+    numbers are artifacts. Raises what :func:`render_html` raises, and
+    :class:`PdfRenderError` when WeasyPrint fails.
+    """
+    edition = edition_of(statement, lang, catalog)
+    page = labels(edition).page_template
+    html = render_edition_html(edition, flavour="print", extra_css=page_label_css(page.value))
+    roots = [edition.statement.base_dir] if edition.statement.base_dir else []
+    return html_to_pdf(html, resource_roots=[r for r in roots if r is not None])
+
+
+def render_epub(
+    statement: Statement | Edition,
+    lang: str | None = None,
+    *,
+    catalog: CatalogLike = None,
+) -> bytes:
+    """The EPUB 3 edition of ``statement`` in ``lang``, with EPUB Accessibility 1.1
+    metadata. Raises what :func:`render_html` raises, and :class:`EpubRenderError`
+    when pandoc fails."""
+    edition = edition_of(statement, lang, catalog)
+    html = render_edition_html(edition, flavour="pandoc")
+    has_images = bool(edition.statement.body.images) or (
+        edition.statement.publisher is not None and edition.statement.publisher.logo is not None)
+    return html_to_epub(html, edition, has_images=has_images)

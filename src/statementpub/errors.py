@@ -1,0 +1,151 @@
+"""The exception hierarchy of statementpub.
+
+Every error the library raises on purpose is a :class:`StatementpubError`::
+
+    StatementpubError
+    ├── StatementError        a source file (or mapping) breaks STATEMENT_FORMAT.md;
+    │                         carries one or more Diagnostic (path, line, column)
+    ├── CatalogError          a statement catalog (.po) is missing or malformed
+    ├── InterfaceLanguageError  no interface catalog for an edition's language
+    ├── RenderError           an engine failed while rendering
+    │   ├── HtmlRenderError
+    │   ├── PdfRenderError
+    │   └── EpubRenderError
+    ├── StrictBuildError      ``strict=True`` and an edition needed a fallback
+    └── ValidatorUnavailable  a conformance validator is not installed
+
+Third-party failures are wrapped (``raise PdfRenderError(...) from exc``); a
+user never sees a bare ``KeyError`` or a YAML traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "CatalogError",
+    "Diagnostic",
+    "EpubRenderError",
+    "HtmlRenderError",
+    "InterfaceLanguageError",
+    "PdfRenderError",
+    "RenderError",
+    "StatementError",
+    "StatementpubError",
+    "StrictBuildError",
+    "ValidatorUnavailable",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One message about a place in an input file.
+
+    ``path`` is the file as the user named it (or ``None`` for data given
+    through :meth:`Statement.from_mapping`, where ``field`` names the place,
+    such as ``signatories[3].url``). ``line`` and ``column`` count from 1;
+    0 means unknown. ``severity`` is ``"error"`` or ``"warning"``.
+    """
+
+    message: str
+    path: str | None = None
+    line: int = 0
+    column: int = 0
+    severity: str = "error"
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "<statement>"
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        message = self.message
+        if self.field and not self.line:
+            message = f"{self.field}: {message}"
+        return f"{where}: {self.severity}: {message}"
+
+
+class StatementpubError(Exception):
+    """Base class of every error statementpub raises on purpose."""
+
+    def __init__(self, message: str, *, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+
+    def lines(self) -> list[str]:
+        """The error as ``path:line: error: message`` lines, for a terminal or CI."""
+        if self.diagnostics:
+            return [str(d) for d in self.diagnostics]
+        return [f"error: {self.message}"]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class StatementError(StatementpubError):
+    """The statement breaks the source format (STATEMENT_FORMAT.md).
+
+    ``diagnostics`` holds every error found in the file, in line order;
+    ``path``, ``line`` and ``column`` are those of the first.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        diags = tuple(sorted(diagnostics, key=lambda d: (d.line, d.column)))
+        if not diags:
+            raise ValueError("StatementError needs at least one diagnostic")
+        first = diags[0]
+        super().__init__(first.message, diagnostics=diags)
+        self.path: str | None = first.path
+        self.line: int = first.line
+        self.column: int = first.column
+
+    @classmethod
+    def single(
+        cls, message: str, *, path: str | Path | None, line: int = 0, column: int = 0,
+        field: str | None = None,
+    ) -> StatementError:
+        """One-diagnostic shorthand."""
+        return cls([Diagnostic(message, str(path) if path is not None else None, line, column,
+                               field=field)])
+
+
+class CatalogError(StatementpubError):
+    """A statement catalog is missing, unreadable or not a well-formed PO file."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int = 0) -> None:
+        diag = Diagnostic(message, str(path) if path is not None else None, line)
+        super().__init__(message, diagnostics=[diag])
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+
+class InterfaceLanguageError(StatementpubError):
+    """The library has no interface catalog for the requested language."""
+
+
+class RenderError(StatementpubError):
+    """A rendering engine (pandoc, WeasyPrint) failed."""
+
+
+class HtmlRenderError(RenderError):
+    """Rendering the HTML edition failed."""
+
+
+class PdfRenderError(RenderError):
+    """WeasyPrint failed to make the PDF edition."""
+
+
+class EpubRenderError(RenderError):
+    """pandoc failed to make the EPUB edition, or its package could not be completed."""
+
+
+class StrictBuildError(StatementpubError):
+    """A strict build found fallbacks or warnings in an edition."""
+
+
+class ValidatorUnavailable(StatementpubError):
+    """A conformance validator (axe-core, EPUBCheck, Ace, pdfua) is not installed."""

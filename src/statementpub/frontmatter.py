@@ -1,0 +1,139 @@
+"""YAML front matter with line numbers, strictly.
+
+PyYAML composes the node tree with its *base* resolver, so no scalar is
+retyped the YAML 1.1 way (``Yes``, ``NO``, ``0123`` and ``2018-09-20`` all stay
+the text written); every value keeps the 1-based file line of its key, and a
+key repeated in one mapping is an error naming the second occurrence's line
+(common loaders silently keep the last).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import yaml
+
+from .errors import Diagnostic
+
+__all__ = ["YMap", "YScalar", "YSeq", "YValue", "read_front_matter"]
+
+#: Bounds against alias bombs and pathological nesting.
+MAX_NODES = 200_000
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class YScalar:
+    value: str
+    line: int
+    plain: bool  # written without quotes or block indicator
+
+
+@dataclass(frozen=True, slots=True)
+class YSeq:
+    items: tuple[YValue, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class YMap:
+    #: (key, key line, value) in the order written
+    entries: tuple[tuple[str, int, YValue], ...]
+    line: int
+
+    def get(self, key: str) -> YValue | None:
+        for name, _, value in self.entries:
+            if name == key:
+                return value
+        return None
+
+    def key_line(self, key: str) -> int:
+        for name, line, _ in self.entries:
+            if name == key:
+                return line
+        return self.line
+
+
+YValue = Union[YScalar, YSeq, YMap]
+
+
+class _Reader:
+    def __init__(self, path: str | None, first_line: int) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.diagnostics: list[Diagnostic] = []
+        self.count = 0
+
+    def line(self, node: yaml.Node) -> int:
+        return int(node.start_mark.line) + self.first_line
+
+    def error(self, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(message, self.path, line))
+
+    def convert(self, node: yaml.Node, depth: int = 0) -> YValue:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge(self.line(node), f"front matter has more than {MAX_NODES} values")
+        if depth > MAX_DEPTH:
+            raise _TooLarge(self.line(node), f"front matter is nested deeper than {MAX_DEPTH}")
+        if isinstance(node, yaml.ScalarNode):
+            plain = node.style is None
+            return YScalar(str(node.value), self.line(node), plain)
+        if isinstance(node, yaml.SequenceNode):
+            return YSeq(tuple(self.convert(item, depth + 1) for item in node.value),
+                        self.line(node))
+        assert isinstance(node, yaml.MappingNode)
+        entries: list[tuple[str, int, YValue]] = []
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = self.line(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_line, "a key must be a plain word, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.error(key_line, "YAML merge keys ('<<') are not allowed")
+                continue
+            if key in seen:
+                self.error(key_line, f"duplicate key {key!r} (first given on line {seen[key]})")
+                continue
+            seen[key] = key_line
+            entries.append((key, key_line, self.convert(value_node, depth + 1)))
+        return YMap(tuple(entries), self.line(node))
+
+
+class _TooLarge(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_front_matter(
+    text: str, *, path: str | None, first_line: int
+) -> tuple[YValue | None, list[Diagnostic]]:
+    """Parse front-matter YAML (``first_line``: the file line of its first line).
+
+    Returns the value tree (``None`` when it could not be read) and diagnostics.
+    """
+    reader = _Reader(path, first_line)
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)  # noqa: S506 - base loader: no tags
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = int(mark.line) + first_line if mark is not None else first_line
+        problem = exc.problem or exc.context or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        return None, [Diagnostic(f"YAML syntax error: {problem}{context}", path, line)]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(f"YAML error: {exc}", path, first_line)]
+    if node is None:
+        return None, []
+    try:
+        value = reader.convert(node)
+    except _TooLarge as exc:
+        return None, [Diagnostic(exc.message, path, exc.line)]
+    except RecursionError:
+        return None, [Diagnostic("front matter is nested too deeply", path, first_line)]
+    return value, reader.diagnostics

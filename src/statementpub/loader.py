@@ -1,0 +1,506 @@
+"""Read a statement source file (STATEMENT_FORMAT.md) into a :class:`Statement`.
+
+The loader collects every violation of the format it can find in one run and
+raises them together as one :class:`StatementError` (diagnostics in line
+order). Warnings (vague link texts, duplicate signatories) travel on
+``Statement.warnings``. Nothing here knows about catalogs or output formats.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import Diagnostic, StatementError
+from .frontmatter import YMap, YScalar, YSeq, YValue, read_front_matter
+from .markdown import check_url, fold, parse_body, resolve_resource, slugify
+from .model import (
+    KINDS,
+    Contact,
+    Document,
+    Inline,
+    Link,
+    Logo,
+    Publisher,
+    Signatory,
+    Statement,
+)
+
+__all__ = ["MAX_SOURCE_BYTES", "load_statement", "normalize_lang", "statement_from_mapping"]
+
+#: Sources larger than this are refused (bytes): 5 MiB.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+_KEYS = ("title", "date", "lang", "kind", "subtitle", "summary", "publisher", "links",
+         "signatories", "contact", "keywords", "license", "slug", "translations")
+_PUBLISHER_KEYS = ("name", "url", "logo")
+_LOGO_KEYS = ("src", "alt")
+_LINK_KEYS = ("label", "url")
+_SIGNATORY_KEYS = ("name", "lang", "url", "country", "note")
+_CONTACT_KEYS = ("name", "email", "phone")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG = re.compile(r"^[a-z0-9-]+$")
+_SPDX = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
+
+
+def normalize_lang(tag: str) -> str | None:
+    """The BCP 47 tag in canonical case (``es-mx`` -> ``es-MX``), or ``None`` when
+    CLDR does not know its language."""
+    tag = tag.strip().replace("_", "-")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):
+        return None
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) in (2, 3) and (part.isalpha() or part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out) if locale.language else None
+
+
+class _Checker:
+    """Front-matter validation shared by files and mappings."""
+
+    def __init__(self, path: str | None, base_dir: Path | None, from_mapping: bool) -> None:
+        self.path = path
+        self.base_dir = base_dir
+        self.from_mapping = from_mapping
+        self.diagnostics: list[Diagnostic] = []
+        self.lines: dict[str, int] = {}
+
+    def error(self, line: int, field: str, message: str, severity: str = "error") -> None:
+        self.diagnostics.append(Diagnostic(message, self.path, line, 0, severity,
+                                           field=field or None))
+
+    def keys(self, node: YMap, allowed: Sequence[str], where: str) -> None:
+        for key, line, _ in node.entries:
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                field = f"{where}.{key}" if where else key
+                self.error(line, field, f"unknown key {key!r}{suggestion}; "
+                           f"allowed: {', '.join(allowed)}")
+
+    def text(self, node: YValue | None, field: str, *, required: bool = False,
+             line: int = 0) -> str | None:
+        if node is None:
+            if required:
+                self.error(line, field, f"'{field}' is required")
+            return None
+        if not isinstance(node, YScalar):
+            self.error(node.line or line, field, f"'{field}' must be text, not a "
+                       + ("list" if isinstance(node, YSeq) else "mapping"))
+            return None
+        value = node.value
+        if node.plain and value in ("", "~", "null", "Null", "NULL") and not self.from_mapping:
+            value = ""
+        if not value.strip():
+            if required:
+                self.error(node.line or line, field, f"'{field}' is empty")
+            return None
+        self.lines.setdefault(field, line or node.line)
+        return value
+
+    def url(self, node: YValue | None, field: str, *, required: bool = False,
+            line: int = 0) -> str | None:
+        value = self.text(node, field, required=required, line=line)
+        if value is None:
+            return None
+        problem = check_url(value.strip(), allow_fragment=False)
+        if problem:
+            self.error(line or (node.line if node else 0), field, problem)
+            return None
+        return value.strip()
+
+    def lang(self, node: YValue | None, field: str, line: int) -> str | None:
+        value = self.text(node, field, line=line)
+        if value is None:
+            return None
+        tag = normalize_lang(value)
+        if tag is None:
+            self.error(line, field, f"unknown language tag {value!r} (a BCP 47 tag such as "
+                       "'en', 'es' or 'es-MX')")
+        return tag
+
+    def mapping(self, node: YValue | None, field: str, line: int) -> YMap | None:
+        if node is None:
+            return None
+        if not isinstance(node, YMap):
+            self.error(node.line or line, field, f"'{field}' must be a mapping of keys")
+            return None
+        return node
+
+    def sequence(self, node: YValue | None, field: str, line: int) -> YSeq | None:
+        if node is None:
+            return None
+        if isinstance(node, YScalar) and node.plain and node.value in ("", "~", "null"):
+            return None
+        if not isinstance(node, YSeq):
+            self.error(node.line or line, field, f"'{field}' must be a list")
+            return None
+        return node
+
+    def inline_markdown(self, value: str, field: str, line: int) -> Inline:
+        folded = fold(value)
+        document, diags = parse_body(folded, path=self.path, first_line=line,
+                                     base_dir=self.base_dir, field_name=field)
+        for diag in diags:
+            self.diagnostics.append(Diagnostic(diag.message, self.path, line, 0, diag.severity,
+                                               field=field))
+        if len(document.blocks) > 1 or (document.blocks and not hasattr(document.blocks[0],
+                                                                          "content")):
+            self.error(line, field, f"'{field}' must be inline text (one paragraph, "
+                       "no lists or headings)")
+        if document.images:
+            self.error(line, field, f"'{field}' cannot hold images")
+        return Inline(folded, line)
+
+
+def _check_statement(
+    root: YValue | None,
+    body: str,
+    *,
+    path: str | None,
+    source_path: Path | None,
+    base_dir: Path | None,
+    body_line: int,
+    from_mapping: bool,
+    date_value: _dt.date | None = None,
+) -> Statement:
+    c = _Checker(path, base_dir, from_mapping)
+    if root is None:
+        c.error(1, "", "the front matter is empty: 'title' and 'date' are required")
+        raise StatementError(c.diagnostics)
+    if not isinstance(root, YMap):
+        c.error(root.line, "", "the front matter must be a mapping of keys (key: value)")
+        raise StatementError(c.diagnostics)
+    c.keys(root, _KEYS, "")
+    ln = root.key_line
+
+    title = c.text(root.get("title"), "title", required=True, line=ln("title"))
+
+    date: _dt.date | None = date_value
+    if date is None:
+        date_text = c.text(root.get("date"), "date", required=True, line=ln("date"))
+        if date_text is not None:
+            if not _DATE.match(date_text.strip()):
+                c.error(ln("date"), "date", f"date {date_text!r} must be written YYYY-MM-DD")
+            else:
+                try:
+                    date = _dt.date.fromisoformat(date_text.strip())
+                except ValueError:
+                    c.error(ln("date"), "date", f"date {date_text!r} is not a calendar date")
+    else:
+        c.lines["date"] = ln("date")
+
+    lang = "en"
+    if root.get("lang") is not None:
+        lang = c.lang(root.get("lang"), "lang", ln("lang")) or "en"
+
+    kind = "statement"
+    kind_text = c.text(root.get("kind"), "kind", line=ln("kind"))
+    if kind_text is not None:
+        if kind_text not in KINDS:
+            hint = difflib.get_close_matches(kind_text, KINDS, n=1)
+            c.error(ln("kind"), "kind", f"unknown kind {kind_text!r}"
+                    + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                    + f"; one of: {', '.join(KINDS)}")
+        else:
+            kind = kind_text
+
+    subtitle = None
+    subtitle_text = c.text(root.get("subtitle"), "subtitle", line=ln("subtitle"))
+    if subtitle_text is not None:
+        subtitle = c.inline_markdown(subtitle_text, "subtitle", ln("subtitle"))
+
+    summary: list[Inline] = []
+    summary_text = c.text(root.get("summary"), "summary", line=ln("summary"))
+    if summary_text is not None:
+        for number, para in enumerate(re.split(r"\n[ \t]*\n", summary_text.strip())):
+            if para.strip():
+                summary.append(c.inline_markdown(para, f"summary[{number}]", ln("summary")))
+
+    publisher = None
+    pub = c.mapping(root.get("publisher"), "publisher", ln("publisher"))
+    if pub is not None:
+        c.keys(pub, _PUBLISHER_KEYS, "publisher")
+        name = c.text(pub.get("name"), "publisher.name", required=True,
+                      line=pub.key_line("name"))
+        url = c.url(pub.get("url"), "publisher.url", line=pub.key_line("url"))
+        logo = None
+        logo_node = c.mapping(pub.get("logo"), "publisher.logo", pub.key_line("logo"))
+        if logo_node is not None:
+            c.keys(logo_node, _LOGO_KEYS, "publisher.logo")
+            src = c.text(logo_node.get("src"), "publisher.logo.src", required=True,
+                         line=logo_node.key_line("src"))
+            alt = c.text(logo_node.get("alt"), "publisher.logo.alt", required=True,
+                         line=logo_node.key_line("alt"))
+            if src is not None:
+                resolved = resolve_resource(src, base_dir)
+                if isinstance(resolved, str):
+                    c.error(logo_node.key_line("src"), "publisher.logo.src", resolved)
+                elif alt is not None:
+                    logo = Logo(src, resolved, alt)
+        if name is not None:
+            publisher = Publisher(name, url, logo)
+
+    links: list[Link] = []
+    seq = c.sequence(root.get("links"), "links", ln("links"))
+    for index, item in enumerate(seq.items if seq else ()):
+        field = f"links[{index}]"
+        node = c.mapping(item, field, item.line)
+        if node is None:
+            continue
+        c.keys(node, _LINK_KEYS, field)
+        label = c.text(node.get("label"), f"{field}.label", required=True,
+                       line=node.key_line("label"))
+        url = c.url(node.get("url"), f"{field}.url", required=True, line=node.key_line("url"))
+        if label is not None and url is not None:
+            links.append(Link(label, url))
+
+    signatories: list[Signatory] = []
+    seen_names: dict[str, int] = {}
+    seq = c.sequence(root.get("signatories"), "signatories", ln("signatories"))
+    for index, item in enumerate(seq.items if seq else ()):
+        field = f"signatories[{index}]"
+        sig = _signatory(c, item, field, lang)
+        if sig is None:
+            continue
+        key = fold(sig.name).casefold()
+        if key in seen_names:
+            c.error(sig.line, field, f"duplicate signatory {sig.name!r} (also on line "
+                    f"{seen_names[key]})" if seen_names[key] else
+                    f"duplicate signatory {sig.name!r}", severity="warning")
+        else:
+            seen_names[key] = sig.line
+        signatories.append(sig)
+
+    contact = None
+    node = c.mapping(root.get("contact"), "contact", ln("contact"))
+    if node is not None:
+        c.keys(node, _CONTACT_KEYS, "contact")
+        email = c.text(node.get("email"), "contact.email", line=node.key_line("email"))
+        if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+",
+                                                  email.strip()):
+            c.error(node.key_line("email"), "contact.email",
+                    f"{email!r} is not an e-mail address")
+            email = None
+        contact = Contact(c.text(node.get("name"), "contact.name", line=node.key_line("name")),
+                          email.strip() if email else None,
+                          c.text(node.get("phone"), "contact.phone", line=node.key_line("phone")))
+
+    keywords: list[str] = []
+    seq = c.sequence(root.get("keywords"), "keywords", ln("keywords"))
+    for index, item in enumerate(seq.items if seq else ()):
+        word = c.text(item, f"keywords[{index}]", line=item.line)
+        if word is not None:
+            keywords.append(word)
+
+    license_id = c.text(root.get("license"), "license", line=ln("license"))
+    if license_id is not None and not _SPDX.match(license_id):
+        c.error(ln("license"), "license", f"license {license_id!r} is not an SPDX identifier")
+
+    slug = c.text(root.get("slug"), "slug", line=ln("slug"))
+    if slug is not None and not _SLUG.match(slug):
+        c.error(ln("slug"), "slug", f"slug {slug!r} may hold only a-z, 0-9 and '-'")
+    if slug is None:
+        slug = default_slug(source_path) if not from_mapping else \
+            re.sub(r"[^a-z0-9]+", "-", slugify(title or "")).strip("-")
+        if not slug:
+            c.error(1, "slug", "cannot derive a file name from the source's name: "
+                    "set 'slug' (a-z, 0-9 and '-')")
+
+    translations: dict[str, Path] = {}
+    node = c.mapping(root.get("translations"), "translations", ln("translations"))
+    if node is not None:
+        for tag_text, line, value in node.entries:
+            tag = normalize_lang(tag_text)
+            field = f"translations.{tag_text}"
+            if tag is None:
+                c.error(line, field, f"unknown language tag {tag_text!r}")
+                continue
+            rel = c.text(value, field, required=True, line=line)
+            if rel is None:
+                continue
+            if base_dir is None:
+                c.error(line, field, "catalog paths need a statement folder (base_dir)")
+                continue
+            target = (base_dir / rel).resolve()
+            if Path(rel).is_absolute() or not target.is_relative_to(base_dir.resolve()):
+                c.error(line, field, f"catalog path {rel!r} must stay inside the "
+                        "statement folder")
+                continue
+            translations[tag.lower()] = target
+
+    document, body_diags = parse_body(body, path=path, first_line=body_line, base_dir=base_dir)
+    c.diagnostics.extend(body_diags)
+    if not document.blocks:
+        c.error(body_line, "body", "the body is empty: write the statement's text "
+                "after the front matter")
+
+    errors = [d for d in c.diagnostics if d.severity == "error"]
+    if errors:
+        raise StatementError(errors)
+    assert title is not None and date is not None and slug
+    warnings = tuple(sorted((d for d in c.diagnostics if d.severity == "warning"),
+                            key=lambda d: d.line))
+    return Statement(
+        title=title, date=date, lang=lang, kind=kind,  # type: ignore[arg-type]
+        subtitle=subtitle, summary=tuple(summary), publisher=publisher, links=tuple(links),
+        signatories=tuple(signatories), contact=contact, keywords=tuple(keywords),
+        license=license_id, slug=slug, translations=MappingProxyType(translations),
+        body=document, path=source_path, base_dir=base_dir,
+        lines=MappingProxyType(c.lines), warnings=warnings,
+    )
+
+
+def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Signatory | None:
+    if isinstance(item, YScalar):
+        name = c.text(item, f"{field}.name", required=True, line=item.line)
+        return Signatory(name, default_lang, line=item.line) if name else None
+    node = c.mapping(item, field, item.line)
+    if node is None:
+        return None
+    c.keys(node, _SIGNATORY_KEYS, field)
+    name = c.text(node.get("name"), f"{field}.name", required=True, line=node.key_line("name"))
+    lang = default_lang
+    if node.get("lang") is not None:
+        lang = c.lang(node.get("lang"), f"{field}.lang", node.key_line("lang")) or default_lang
+    url = c.url(node.get("url"), f"{field}.url", line=node.key_line("url"))
+    country = c.text(node.get("country"), f"{field}.country", line=node.key_line("country"))
+    if country is not None and not (len(country) == 2 and country.isascii() and country.isupper()
+                                     and country in Locale("en").territories):
+        c.error(node.key_line("country"), f"{field}.country",
+                f"country {country!r} is not an ISO 3166-1 alpha-2 code (such as 'MX')")
+        country = None
+    note = None
+    note_text = c.text(node.get("note"), f"{field}.note", line=node.key_line("note"))
+    if note_text is not None:
+        note = c.inline_markdown(note_text, f"{field}.note", node.key_line("note"))
+    if name is None:
+        return None
+    return Signatory(name, lang, url, country, note, node.line)
+
+
+def default_slug(source_path: Path | None) -> str:
+    """The format's default slug: the folder's name for ``statement.md``, else the stem."""
+    if source_path is None:
+        return ""
+    base = source_path.parent.resolve().name if source_path.name == "statement.md" \
+        else source_path.stem
+    return re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
+
+
+def _decode(data: bytes, path: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise StatementError([Diagnostic(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "save it as UTF-8", path, line, column)]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_statement(path: str | Path) -> Statement:
+    """Read and validate a statement source file.
+
+    :param path: the ``.md`` file (YAML front matter + Markdown body).
+    :returns: the immutable :class:`Statement`.
+    :raises StatementError: every violation of STATEMENT_FORMAT.md found, each
+        with the file and line (and column where known).
+    """
+    source = Path(path)
+    display = str(path)
+    try:
+        size = source.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise StatementError.single(
+                f"the file is {size} bytes; statements are limited to {MAX_SOURCE_BYTES} "
+                "bytes", path=display, line=1)
+        data = source.read_bytes()
+    except IsADirectoryError:
+        raise StatementError.single("is a folder, not a statement file", path=display) from None
+    except OSError as exc:
+        raise StatementError.single(f"cannot read the file: {exc.strerror}",
+                                    path=display) from None
+    text = _decode(data, display)
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip(" \t") != "---":
+        raise StatementError.single("a statement starts with a front matter block: the "
+                                    "first line must be '---'", path=display, line=1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip(" \t") == "---")
+    except StopIteration:
+        raise StatementError.single("the front matter is not closed: add a line '---' "
+                                    "after it", path=display, line=1) from None
+    front = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1:])
+    root, diags = read_front_matter(front, path=display, first_line=2)
+    if root is None and diags:
+        raise StatementError(diags)
+    try:
+        statement = _check_statement(root, body, path=display, source_path=source,
+                                     base_dir=source.parent, body_line=end + 2,
+                                     from_mapping=False)
+    except StatementError as exc:
+        raise StatementError([*diags, *exc.diagnostics]) from None
+    if diags:
+        raise StatementError(diags)
+    return statement
+
+
+def _to_yvalue(value: Any, field: str, problems: list[Diagnostic]) -> YValue:
+    if isinstance(value, Mapping):
+        entries = []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                problems.append(Diagnostic(f"key {key!r} must be text", field=field))
+                continue
+            sub = f"{field}.{key}" if field else key
+            entries.append((key, 0, _to_yvalue(item, sub, problems)))
+        return YMap(tuple(entries), 0)
+    if isinstance(value, (list, tuple)):
+        return YSeq(tuple(_to_yvalue(item, f"{field}[{i}]", problems)
+                          for i, item in enumerate(value)), 0)
+    if isinstance(value, str):
+        return YScalar(value, 0, False)
+    if isinstance(value, _dt.date) and field == "date":
+        return YScalar(value.isoformat(), 0, False)
+    if value is None:
+        return YScalar("", 0, True)
+    problems.append(Diagnostic(f"must be text, not {type(value).__name__}", field=field))
+    return YScalar("", 0, True)
+
+
+def statement_from_mapping(
+    front_matter: Mapping[str, Any], body: str = "", *, base_dir: str | Path | None = None
+) -> Statement:
+    """Validate data from another tool as a statement (see :meth:`Statement.from_mapping`)."""
+    problems: list[Diagnostic] = []
+    root = _to_yvalue(dict(front_matter), "", problems)
+    if problems:
+        raise StatementError(problems)
+    base = Path(base_dir) if base_dir is not None else None
+    slug_source = None
+    statement = _check_statement(root, body.replace("\r\n", "\n"), path=None,
+                                 source_path=slug_source, base_dir=base, body_line=1,
+                                 from_mapping=True)
+    return statement

@@ -1,0 +1,567 @@
+"""The Markdown dialect of statement bodies (STATEMENT_FORMAT.md, "Body rules").
+
+CommonMark with pipe tables, footnotes and attributes, parsed by
+markdown-it-py with mdit-py-plugins. This module turns a body into a
+:class:`~statementpub.model.Document` while checking the format's body rules,
+inspects inline Markdown (link targets, image sources, footnote references,
+raw HTML), and renders inline Markdown to HTML for the renderers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.attrs.parse import ParseError as AttrsParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attrs
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Diagnostic
+from .model import (
+    Block,
+    BlockQuote,
+    CodeBlock,
+    Document,
+    Figure,
+    Footnote,
+    Heading,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Table,
+    ThematicBreak,
+)
+
+__all__ = [
+    "InlineInfo",
+    "check_url",
+    "fold",
+    "inspect_inline",
+    "parse_body",
+    "render_inline",
+    "slugify",
+]
+
+#: Link texts that do not say where the link goes (WCAG 2.2 SC 2.4.4), en and es.
+VAGUE_LINK_TEXTS = frozenset({
+    "here", "click here", "read more", "link", "more", "this link",
+    "aquí", "aqui", "haga clic aquí", "haz clic aquí", "pulse aquí", "clic aquí",
+    "leer más", "lea más", "más", "enlace", "este enlace",
+})
+
+_WS = re.compile(r"\s+")
+_HEADING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
+_ALLOWED_SCHEMES = ("https", "http", "mailto")
+
+
+def fold(text: str) -> str:
+    """Fold every run of white space to one space and strip: the msgid rule."""
+    return _WS.sub(" ", text).strip()
+
+
+def check_url(url: str, *, allow_fragment: bool) -> str | None:
+    """Why ``url`` is not allowed by the format, or ``None`` when it is.
+
+    Allowed: ``https:``, ``http:`` (with a host) and ``mailto:``, in any
+    letter case; with ``allow_fragment``, a ``#fragment`` of the edition.
+    """
+    if allow_fragment and url.startswith("#") and len(url) > 1 and not _WS.search(url):
+        return None
+    if any(ord(ch) < 0x20 or ch.isspace() for ch in url):
+        return f"URL {url!r} contains white space or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"URL {url!r} is malformed"
+    scheme = parts.scheme.lower()
+    if scheme not in _ALLOWED_SCHEMES:
+        if not scheme:
+            return (f"URL {url!r} is not absolute: use https:, http: or mailto:"
+                    + (" (or a #fragment)" if allow_fragment else ""))
+        return f"URL scheme {parts.scheme!r} is not allowed (use https:, http: or mailto:)"
+    if scheme in ("http", "https") and not parts.netloc:
+        return f"URL {url!r} has no host"
+    if scheme == "mailto" and len(url) <= len("mailto:"):
+        return f"URL {url!r} has no address"
+    return None
+
+
+def slugify(text: str) -> str:
+    """An ASCII identifier for a heading: ``Qué pedimos`` -> ``que-pedimos``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "section"
+
+
+def _make_parser(*, html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.use(footnote_plugin)
+    md.use(attrs_plugin, after=("image",))
+    # Every URL is judged by check_url (which names the line); markdown-it's own
+    # validator would silently turn a bad link into text.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+# Parsing keeps raw HTML as tokens so that it can be reported; rendering never
+# passes raw HTML through (a second instance with html=False).
+_PARSER = _make_parser(html=True)
+
+
+@dataclass
+class _BodyContext:
+    path: str | None
+    offset: int  # line number of the body's first line, minus one
+    base_dir: Path | None
+    lines: Sequence[str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    images: dict[str, Path] = field(default_factory=dict)
+    used_ids: set[str] = field(default_factory=set)
+    last_heading: int = 1
+    field_name: str | None = None
+
+    def error(self, line: int, message: str, *, severity: str = "error") -> None:
+        self.diagnostics.append(Diagnostic(message, self.path, line, 0, severity,
+                                           field=self.field_name))
+
+    def line_of(self, token: Token) -> int:
+        return self.offset + (token.map[0] if token.map else 0) + 1
+
+    def find_line(self, start: int, end: int, needle: str) -> int:
+        """The first line in [start, end] (1-based, file lines) containing ``needle``."""
+        for number in range(start, max(start, end) + 1):
+            index = number - self.offset - 1
+            if 0 <= index < len(self.lines) and needle in self.lines[index]:
+                return number
+        return start
+
+
+def parse_body(
+    text: str,
+    *,
+    path: str | None,
+    first_line: int,
+    base_dir: Path | None,
+    field_name: str | None = None,
+) -> tuple[Document, list[Diagnostic]]:
+    """Parse a statement body into a :class:`Document`, checking the body rules.
+
+    ``first_line`` is the 1-based file line of the body's first line, so that
+    every diagnostic names a line of the file. Returns the document and the
+    diagnostics (errors and warnings), never raises for bad input.
+    """
+    ctx = _BodyContext(path, first_line - 1, base_dir, text.split("\n"), field_name=field_name)
+    env: EnvType = {}
+    tokens = _PARSER.parse(text, env)
+    blocks, footnotes = _Converter(ctx, tokens).document()
+    return Document(tuple(blocks), tuple(footnotes), MappingProxyType(dict(ctx.images))), \
+        ctx.diagnostics
+
+
+class _Converter:
+    """Turns markdown-it's flat token stream into the block tree, checking as it goes."""
+
+    def __init__(self, ctx: _BodyContext, tokens: list[Token]) -> None:
+        self.ctx = ctx
+        self.tokens = tokens
+        self.pos = 0
+
+    def document(self) -> tuple[list[Block], list[Footnote]]:
+        blocks = self.blocks(until=None)
+        footnotes: list[Footnote] = []
+        if self.pos < len(self.tokens) and self.tokens[self.pos].type == "footnote_block_open":
+            self.pos += 1
+            while self.tokens[self.pos].type == "footnote_open":
+                meta = self.tokens[self.pos].meta
+                self.pos += 1
+                note_blocks = self.blocks(until="footnote_close")
+                self.pos += 1
+                footnotes.append(Footnote(str(meta["label"]), int(meta["id"]) + 1,
+                                          tuple(note_blocks)))
+            self.pos += 1
+        return blocks, footnotes
+
+    def blocks(self, until: str | None) -> list[Block]:
+        out: list[Block] = []
+        while self.pos < len(self.tokens):
+            token = self.tokens[self.pos]
+            if until is not None and token.type == until:
+                return out
+            if until is None and token.type == "footnote_block_open":
+                return out
+            block = self.block(token)
+            if block is not None:
+                out.append(block)
+        return out
+
+    def block(self, token: Token) -> Block | None:
+        ctx = self.ctx
+        kind = token.type
+        if kind == "heading_open":
+            return self.heading(token)
+        if kind == "paragraph_open":
+            inline = self.tokens[self.pos + 1]
+            self.pos += 3
+            return self.paragraph(token, inline)
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            return self.list_block(token)
+        if kind == "blockquote_open":
+            self.pos += 1
+            inner = self.blocks(until="blockquote_close")
+            self.pos += 1
+            return BlockQuote(tuple(inner))
+        if kind == "table_open":
+            return self.table(token)
+        if kind in ("code_block", "fence"):
+            self.pos += 1
+            return CodeBlock(token.content, token.info.strip())
+        if kind == "hr":
+            self.pos += 1
+            return ThematicBreak()
+        if kind == "html_block":
+            self.pos += 1
+            ctx.error(ctx.line_of(token), "raw HTML is not allowed in the body "
+                      "(write Markdown instead)")
+            return None
+        # Anything else (unexpected close tokens) is skipped.
+        self.pos += 1
+        return None
+
+    def heading(self, token: Token) -> Heading | None:
+        ctx = self.ctx
+        inline = self.tokens[self.pos + 1]
+        self.pos += 3
+        line = ctx.line_of(token)
+        level = int(token.tag[1])
+        text = inline.content
+        attrs: dict[str, Any] = {}
+        match = _HEADING_ATTRS.search(text)
+        if match:
+            try:
+                _, attrs = parse_attrs(match.group(1))
+                text = text[: match.start()]
+            except AttrsParseError:
+                attrs = {}
+        self.check_inline(inline, line, line)
+        if token.level > 0:
+            ctx.error(line, "a heading cannot be inside a list, blockquote or footnote")
+            return None
+        if level == 1:
+            ctx.error(line, "level-1 heading in the body: the title is the only level-1 "
+                      "heading; start body headings at '##'")
+            return None
+        if level > ctx.last_heading + 1:
+            expected = "#" * (ctx.last_heading + 1)
+            ctx.error(line, f"heading level {level} skips a level: expected at most "
+                      f"'{expected}' here")
+        ctx.last_heading = level
+        folded = fold(text)
+        ident = str(attrs.get("id") or "") or slugify(_visible_text(folded))
+        base, n = ident, 2
+        while ident in ctx.used_ids:
+            ident = f"{base}-{n}"
+            n += 1
+        ctx.used_ids.add(ident)
+        classes = tuple(str(attrs.get("class", "")).split())
+        return Heading(level, Inline(folded, line), ident, classes)
+
+    def paragraph(self, token: Token, inline: Token) -> Block:
+        ctx = self.ctx
+        line = ctx.line_of(token)
+        end = ctx.offset + (token.map[1] if token.map else 1)
+        children = [c for c in (inline.children or []) if not (
+            c.type in ("softbreak", "footnote_anchor")
+            or (c.type == "text" and not c.content.strip()))]
+        self.check_inline(inline, line, end)
+        if len(children) == 1 and children[0].type == "image":
+            image = children[0]
+            src = str(image.attrs.get("src", ""))
+            classes = tuple(str(image.attrs.get("class", "")).split())
+            alt = fold(image.content)
+            path = ctx.images.get(src, Path(src))
+            return Figure(src, path, None if "decorative" in classes else Inline(alt, line),
+                          line, str(image.attrs.get("id", "")), classes,
+                          str(image.attrs.get("title", "")))
+        return Paragraph(Inline(fold(inline.content), line))
+
+    def list_block(self, token: Token) -> ListBlock:
+        ordered = token.type == "ordered_list_open"
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        start = int(token.attrs.get("start", 1)) if ordered else 1
+        self.pos += 1
+        items: list[ListItem] = []
+        tight = True
+        while self.tokens[self.pos].type != close:
+            self.pos += 1  # list_item_open
+            first = self.pos
+            inner = self.blocks(until="list_item_close")
+            tight = tight and not any(
+                t.type == "paragraph_open" and not t.hidden
+                for t in self.tokens[first:self.pos])
+            self.pos += 1
+            items.append(ListItem(tuple(inner)))
+        self.pos += 1
+        return ListBlock(ordered, tuple(items), start, tight)
+
+    def table(self, token: Token) -> Table:
+        ctx = self.ctx
+        head: list[tuple[Inline, ...]] = []
+        body: list[tuple[Inline, ...]] = []
+        aligns: list[str] = []
+        section = head
+        row: list[Inline] = []
+        row_line = ctx.line_of(token)
+        self.pos += 1
+        while self.tokens[self.pos].type != "table_close":
+            t = self.tokens[self.pos]
+            if t.type == "tbody_open":
+                section = body
+            elif t.type == "tr_open":
+                row, row_line = [], ctx.line_of(t)
+            elif t.type == "tr_close":
+                section.append(tuple(row))
+            elif t.type in ("th_open", "td_open") and section is head:
+                style = str(t.attrs.get("style", ""))
+                aligns.append(style.removeprefix("text-align:"))
+            elif t.type == "inline":
+                self.check_inline(t, row_line, row_line)
+                row.append(Inline(fold(t.content), row_line))
+            self.pos += 1
+        self.pos += 1
+        return Table(tuple(head), tuple(body), tuple(aligns), ctx.line_of(token))
+
+    def check_inline(self, inline: Token, start: int, end: int) -> None:
+        """Raw HTML, URLs, images and vague link texts inside one block."""
+        ctx = self.ctx
+        children = inline.children or []
+        for index, child in enumerate(children):
+            if child.type == "html_inline":
+                ctx.error(ctx.find_line(start, end, child.content),
+                          f"raw HTML {child.content!r} is not allowed (write Markdown instead)")
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                problem = check_url(href, allow_fragment=True)
+                if problem:
+                    ctx.error(ctx.find_line(start, end, href.split("/")[0] or href), problem)
+                label = _link_label(children, index)
+                if fold(label).lower().strip(".:!") in VAGUE_LINK_TEXTS:
+                    ctx.error(ctx.find_line(start, end, label),
+                              f"link text {label!r} does not say where the link goes "
+                              "(WCAG 2.2 SC 2.4.4)", severity="warning")
+            elif child.type == "image":
+                self.check_image(child, start, end)
+
+    def check_image(self, image: Token, start: int, end: int) -> None:
+        ctx = self.ctx
+        src = str(image.attrs.get("src", ""))
+        line = ctx.find_line(start, end, src) if src else start
+        classes = str(image.attrs.get("class", "")).split()
+        if not fold(image.content) and "decorative" not in classes:
+            ctx.error(line, f"image {src!r} has no alternative text: describe it, "
+                      "or mark it {.decorative} if it carries no information")
+        resolved = resolve_resource(src, ctx.base_dir)
+        if isinstance(resolved, str):
+            ctx.error(line, resolved)
+        else:
+            ctx.images[src] = resolved
+
+
+def resolve_resource(src: str, base_dir: Path | None) -> Path | str:
+    """Resolve an image path inside the statement folder, or say why it cannot be.
+
+    Absolute paths, URLs (remote or ``data:``), escapes with ``..`` or through
+    symbolic links, and missing files are refused.
+    """
+    if not src:
+        return "image has no source"
+    if urlsplit(src).scheme or src.startswith("//"):
+        return f"image {src!r} is not a file inside the statement folder (remote and " \
+               "data: images are not allowed)"
+    if src.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", src):
+        return f"image path {src!r} is absolute: give a path relative to the statement folder"
+    if base_dir is None:
+        return f"image {src!r} cannot be resolved: the statement has no folder (base_dir)"
+    base = base_dir.resolve()
+    target = (base / src).resolve()
+    if not target.is_relative_to(base):
+        return f"image {src!r} is outside the statement folder"
+    if not target.is_file():
+        return f"image {src!r} does not exist"
+    return target
+
+
+def _link_label(children: list[Token], index: int) -> str:
+    depth, parts = 0, []
+    for child in children[index + 1:]:
+        if child.type == "link_close" and depth == 0:
+            break
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        parts.append(child.content)
+    return "".join(parts)
+
+
+def _visible_text(text: str) -> str:
+    tokens = _PARSER.parseInline(text, {})
+    return "".join(_texts(tokens[0].children or [] if tokens else []))
+
+
+def _texts(children: Sequence[Token]) -> list[str]:
+    out: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type == "image":
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "html_inline":
+            out.append(child.content)
+    return out
+
+
+@dataclass(frozen=True)
+class InlineInfo:
+    """What a run of inline Markdown holds, for the format's usability rules."""
+
+    visible: str
+    link_targets: Counter[str]
+    image_sources: Counter[str]
+    footnote_refs: Counter[str]
+    raw_html: tuple[str, ...]
+    bad_urls: tuple[str, ...]
+
+    @property
+    def has_letter(self) -> bool:
+        """Whether the visible text holds a letter (units without one are not extracted)."""
+        return any(unicodedata.category(ch).startswith("L") for ch in self.visible)
+
+
+def inspect_inline(text: str, footnote_labels: Sequence[str] = ()) -> InlineInfo:
+    """Parse ``text`` as inline Markdown and list what the format's rules look at.
+
+    ``footnote_labels`` are the document's footnote labels, so that ``[^2]`` is
+    recognised as a reference.
+    """
+    env: EnvType = _footnote_env(footnote_labels)
+    tokens = _PARSER.parseInline(text, env)
+    children = tokens[0].children or [] if tokens else []
+    links: Counter[str] = Counter()
+    images: Counter[str] = Counter()
+    notes: Counter[str] = Counter()
+    raw: list[str] = []
+    bad: list[str] = []
+    for child in children:
+        if child.type == "link_open":
+            href = str(child.attrs.get("href", ""))
+            links[href] += 1
+            if check_url(href, allow_fragment=True):
+                bad.append(href)
+        elif child.type == "image":
+            images[str(child.attrs.get("src", ""))] += 1
+        elif child.type == "footnote_ref":
+            notes[str(child.meta.get("label", ""))] += 1
+        elif child.type == "html_inline":
+            raw.append(child.content)
+    return InlineInfo("".join(_texts(children)), links, images, notes, tuple(raw), tuple(bad))
+
+
+def _footnote_env(labels: Sequence[str]) -> EnvType:
+    if not labels:
+        return {}
+    return {"footnotes": {"refs": {f":{label}": -1 for label in labels}}}
+
+
+# ----------------------------------------------------------------------------
+# Rendering
+
+
+ImageResolver = Callable[[str], str]
+
+
+def _make_renderer() -> MarkdownIt:
+    md = _make_parser(html=False)
+
+    def validate(url: str) -> bool:
+        return check_url(url, allow_fragment=True) is None
+
+    md.validateLink = validate  # type: ignore[method-assign]
+    rules = md.add_render_rule
+
+    def footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                     env: EnvType) -> str:
+        label = str(tokens[idx].meta["label"])
+        numbers: Mapping[str, int] = env.get("footnote_numbers", {})
+        number = numbers.get(label, 0)
+        seen: Counter[str] = env.setdefault("footnote_seen", Counter())
+        seen[label] += 1
+        prefix = env.get("id_prefix", "")
+        ref_id = f"{prefix}fnref-{slugify(label)}"
+        if seen[label] > 1:
+            ref_id += f"-{seen[label]}"
+        return (f'<sup class="footnote-ref"><a href="#{prefix}fn-{slugify(label)}" '
+                f'id="{ref_id}" role="doc-noteref">{number}</a></sup>')
+
+    def image(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+              env: EnvType) -> str:
+        token = tokens[idx]
+        src = str(token.attrs.get("src", ""))
+        resolver: ImageResolver | None = env.get("image_resolver")
+        resolved = resolver(src) if resolver else src
+        classes = str(token.attrs.get("class", "")).split()
+        alt = "" if "decorative" in classes else fold(
+            self.renderInlineAsText(token.children or [], options, env))
+        return (f'<img src="{_escape(resolved)}" alt="{_escape(alt)}"'
+                + (' role="presentation"' if not alt else "") + ">")
+
+    rules("footnote_ref", footnote_ref)
+    rules("image", image)
+    return md
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+_RENDERER = _make_renderer()
+
+
+def render_inline(
+    text: str,
+    *,
+    footnote_numbers: Mapping[str, int] | None = None,
+    image_resolver: ImageResolver | None = None,
+    env: EnvType | None = None,
+) -> str:
+    """Render inline Markdown to an HTML fragment (no raw HTML ever passes through).
+
+    ``footnote_numbers`` maps footnote labels to their numbers;
+    ``image_resolver`` maps an image source as written to the URL to emit
+    (a ``data:`` URI for a self-contained edition). ``env`` may be shared
+    between calls of one document so repeated footnote references get
+    distinct ids.
+    """
+    env = env if env is not None else {}
+    numbers = footnote_numbers or {}
+    env.setdefault("footnote_numbers", numbers)
+    env["footnotes"] = {"refs": {f":{label}": -1 for label in numbers}}
+    if image_resolver is not None:
+        env["image_resolver"] = image_resolver
+    return _RENDERER.renderInline(text, env)

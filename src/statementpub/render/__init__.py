@@ -1,0 +1,1 @@
+"""Renderers: an :class:`~statementpub.edition.Edition` in, HTML, PDF or EPUB out."""

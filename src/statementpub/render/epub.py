@@ -1,0 +1,190 @@
+"""The EPUB edition: EPUB 3 through pandoc (pypandoc-binary), with EPUB Accessibility 1.1 metadata.
+
+pandoc reads the ``pandoc`` flavour of the edition's HTML (languages marked
+on ``div``/``span``/headings/cells, images as ``data:`` URIs) in ``--sandbox``
+mode, so it reads nothing but its input. Then the package is completed:
+
+* the package document gets the EPUB Accessibility 1.1 metadata pandoc
+  cannot write (``dcterms:conformsTo``), and its schema.org accessibility
+  metadata is set to what is true of this edition (``alternativeText`` only
+  when there is an image);
+* the navigation document's landmarks and headings are labelled in the
+  edition's language;
+* every XHTML content document is checked to carry ``lang``/``xml:lang``.
+
+The ZIP is rewritten with ``mimetype`` first and stored, fixed timestamps and
+fixed order, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import re
+import subprocess
+import tempfile
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..edition import Edition
+from ..errors import EpubRenderError
+from ..resources import styles_dir
+from .labels import labels
+
+__all__ = ["html_to_epub"]
+
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _pandoc_path() -> str:
+    import pypandoc
+
+    path: str = pypandoc.get_pandoc_path()
+    return path
+
+
+def _identifier(edition: Edition) -> str:
+    statement = edition.statement
+    name = f"statementpub:{statement.slug}:{statement.date.isoformat()}:{edition.lang}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
+    statement = edition.statement
+    lab = labels(edition)
+    features = ["tableOfContents", "readingOrder", "structuralNavigation",
+                "displayTransformability"]
+    if has_images:
+        features.append("alternativeText")
+    if statement.body.footnotes:
+        features.append("annotations")
+    if any(_has_table(statement)):
+        features.append("table")
+    meta: dict[str, Any] = {
+        "title": edition.text(statement.title).value,
+        "lang": edition.lang,
+        "date": statement.date.isoformat(),
+        "identifier": [{"scheme": "UUID", "text": _identifier(edition)}],
+        "toc-title": lab.contents.value,
+        "accessModes": ["textual", "visual"] if has_images else ["textual"],
+        "accessModeSufficient": ["textual"],
+        "accessibilityFeatures": features,
+        "accessibilityHazards": ["none"],
+        "accessibilitySummary": lab.accessibility_summary.value,
+    }
+    if statement.publisher is not None:
+        meta["publisher"] = edition.text(statement.publisher.name).value
+        meta["creator"] = [{"role": "author", "text": meta["publisher"]}]
+    if statement.license:
+        meta["rights"] = statement.license
+    if statement.keywords:
+        meta["subject"] = list(statement.keywords)
+    if statement.summary:
+        from ..markdown import inspect_inline
+
+        meta["description"] = " ".join(inspect_inline(edition.text(p).value).visible
+                                       for p in statement.summary)
+    return meta
+
+
+def _has_table(statement: Any) -> list[bool]:
+    from ..model import Table
+
+    return [isinstance(block, Table) for block in statement.body.walk()]
+
+
+def html_to_epub(html: str, edition: Edition, *, has_images: bool) -> bytes:
+    """Make the EPUB 3 of ``edition`` from its pandoc-flavour HTML.
+
+    :raises EpubRenderError: pandoc failed or the package could not be completed.
+    """
+    statement = edition.statement
+    epoch = int(_dt.datetime.combine(statement.date, _dt.time(12),
+                                     tzinfo=_dt.timezone.utc).timestamp())
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    with tempfile.TemporaryDirectory(prefix="statementpub-epub-") as tmp:
+        tmpdir = Path(tmp)
+        source = tmpdir / "edition.html"
+        source.write_text(html, encoding="utf-8")
+        meta = tmpdir / "metadata.yaml"
+        meta.write_text(yaml.safe_dump(_metadata(edition, has_images), allow_unicode=True,
+                                       sort_keys=True), encoding="utf-8")
+        output = tmpdir / "edition.epub"
+        command = [
+            _pandoc_path(), "--sandbox", "--from=html",
+            "--to=epub3", f"--metadata-file={meta}",
+            "--epub-title-page=true", "--split-level=1", f"--output={output}", str(source),
+        ]
+        try:
+            result = subprocess.run(command, env=env, capture_output=True, timeout=120,
+                                    check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise EpubRenderError(f"pandoc could not run: {exc}") from exc
+        if result.returncode != 0:
+            raise EpubRenderError("pandoc failed to make the EPUB: "
+                                  + result.stderr.decode("utf-8", "replace").strip())
+        data = output.read_bytes()
+    return complete_package(data, edition, has_images=has_images)
+
+
+def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> bytes:
+    """Add what pandoc cannot write to the package, and repack deterministically."""
+    lab = labels(edition)
+    lang = edition.lang
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+        names = source.namelist()
+        files = {name: source.read(name) for name in names}
+    except zipfile.BadZipFile as exc:
+        raise EpubRenderError(f"pandoc wrote an unreadable EPUB: {exc}") from exc
+    css_path = styles_dir() / "epub.css"
+    for name in names:
+        if name.endswith(".css") and css_path.is_file():
+            # --sandbox keeps pandoc from reading our stylesheet: put it in place of
+            # pandoc's default one.
+            files[name] = css_path.read_bytes()
+        elif name.endswith(".opf"):
+            files[name] = _complete_opf(files[name].decode("utf-8")).encode("utf-8")
+        elif name.endswith("nav.xhtml"):
+            files[name] = _localize_nav(files[name].decode("utf-8"), lab.contents.value,
+                                        lang).encode("utf-8")
+        elif name.endswith(".xhtml"):
+            text = files[name].decode("utf-8")
+            if not re.search(r"<html[^>]*\sxml:lang=", text):
+                raise EpubRenderError(f"{name} has no xml:lang")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        order = ["mimetype"] + [n for n in names if n != "mimetype"]
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, files[name])
+    return out.getvalue()
+
+
+def _complete_opf(opf: str) -> str:
+    addition = f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>'
+    if "dcterms:conformsTo" not in opf:
+        opf = opf.replace("</metadata>", f"    {addition}\n  </metadata>", 1)
+    return opf
+
+
+def _localize_nav(nav: str, contents: str, lang: str) -> str:
+    nav = re.sub(r'(<h1 id="toc-title">)[^<]*(</h1>)', rf"\g<1>{_xml(contents)}\g<2>", nav)
+    nav = re.sub(r'(<nav epub:type="landmarks"[^>]*>\s*<h1[^>]*>)[^<]*(</h1>)',
+                 rf"\g<1>{_xml(contents)}\g<2>", nav)
+    return nav
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,77 @@
+"""Every interface string a renderer shows, in one place, from the edition's catalog.
+
+Each value is an :class:`~statementpub.edition.Text` that knows its language:
+a string missing from the language's interface catalog comes back in English
+marked ``en``, so the renderers mark it (WCAG 2.2 SC 3.1.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..edition import Edition, Text
+
+__all__ = ["Labels", "labels"]
+
+
+@dataclass(frozen=True)
+class Labels:
+    skip_link: Text
+    kind: Text
+    published: Text
+    date: Text
+    signatories: Text
+    signatory_count: Text
+    editions: Text
+    links: Text
+    notes: Text
+    back_to_reference: Text  # contains %(number)s
+    contact: Text
+    email: Text
+    phone: Text
+    license: Text
+    publisher: Text
+    contents: Text
+    page_template: Text  # contains %(page)s and %(pages)s
+    accessibility_summary: Text
+
+
+def labels(edition: Edition) -> Labels:
+    """The interface strings of ``edition``."""
+    ui = edition.ui
+    s = edition.statement
+    kinds = {
+        "statement": ui.pgettext("kind", "Statement"),
+        "press-release": ui.pgettext("kind", "Press release"),
+        "joint-statement": ui.pgettext("kind", "Joint statement"),
+        "open-letter": ui.pgettext("kind", "Open letter"),
+    }
+    date = ui.date(s.date)
+    t = edition.ui_text
+    return Labels(
+        skip_link=t(ui.gettext("Skip to the statement")),
+        kind=t(kinds[s.kind]),
+        published=t(ui.gettext("Published on %(date)s", date=date.value)),
+        date=t(date),
+        signatories=t(ui.gettext("Signatories")),
+        # Translators: the number of organisations and people who signed.
+        signatory_count=t(ui.ngettext("%(n)d signatory", "%(n)d signatories",
+                                      len(s.signatories))),
+        editions=t(ui.gettext("Other languages")),
+        links=t(ui.gettext("Related links")),
+        notes=t(ui.gettext("Notes")),
+        back_to_reference=t(ui.gettext("Back to reference %(number)s")),
+        contact=t(ui.gettext("Press contact")),
+        email=t(ui.gettext("Email")),
+        phone=t(ui.gettext("Phone")),
+        license=t(ui.gettext("Licence")),
+        publisher=t(ui.gettext("Published by")),
+        contents=t(ui.gettext("Contents")),
+        # Translators: running page number of the PDF edition; keep both placeholders.
+        page_template=t(ui.gettext("Page %(page)s of %(pages)s")),
+        accessibility_summary=t(ui.gettext(
+            "This publication meets the EPUB Accessibility 1.1 and WCAG 2.2 Level AA "
+            "requirements. Its text can be read aloud and resized; it has a table of "
+            "contents, headings in logical order, text alternatives for its images, "
+            "and every passage in another language is marked with that language.")),
+    )
