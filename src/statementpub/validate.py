@@ -409,6 +409,8 @@ def run_epubcheck(epub_path: _PathLike) -> list[Finding]:
 
 def _epub_location(epub: Path, loc: Mapping[str, Any]) -> str:
     where = str(loc.get("path") or epub.name)
+    if where == str(epub):  # a message about the container itself
+        where = epub.name
     line, column = loc.get("line", -1), loc.get("column", -1)
     if isinstance(line, int) and line > 0:
         where += f":{line}"

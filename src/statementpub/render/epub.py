@@ -34,7 +34,7 @@ import yaml
 from ..edition import Edition
 from ..errors import EpubRenderError
 from ..resources import styles_dir
-from .labels import labels
+from .labels import Labels, labels
 
 __all__ = ["html_to_epub"]
 
@@ -144,16 +144,29 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
     except zipfile.BadZipFile as exc:
         raise EpubRenderError(f"pandoc wrote an unreadable EPUB: {exc}") from exc
     css_path = styles_dir() / "epub.css"
+    fonts: list[str] = []
     for name in names:
         if name.endswith(".css") and css_path.is_file():
-            # --sandbox keeps pandoc from reading our stylesheet: put it in place of
-            # pandoc's default one.
-            files[name] = css_path.read_bytes()
-        elif name.endswith(".opf"):
-            files[name] = _complete_opf(files[name].decode("utf-8")).encode("utf-8")
+            # --sandbox keeps pandoc from reading our stylesheet and fonts: put the
+            # stylesheet in place of pandoc's default one, and the fonts it names
+            # (../fonts/*.woff) beside it.
+            css = css_path.read_bytes()
+            files[name] = css
+            for font in sorted(set(re.findall(rb'url\("\.\./fonts/([A-Za-z0-9._-]+)"\)', css))):
+                fonts.append(font.decode("ascii"))
+    for font in fonts:
+        files[f"EPUB/fonts/{font}"] = (styles_dir() / "fonts" / font).read_bytes()
+        names.append(f"EPUB/fonts/{font}")
+    for name in names:
+        if name.endswith(".opf"):
+            files[name] = _complete_opf(files[name].decode("utf-8"),
+                                        edition.statement.date.isoformat(), fonts
+                                        ).encode("utf-8")
         elif name.endswith("nav.xhtml"):
-            files[name] = _localize_nav(files[name].decode("utf-8"), lab.contents.value,
-                                        lang).encode("utf-8")
+            files[name] = _localize_nav(files[name].decode("utf-8"), lab, lang).encode("utf-8")
+        elif name.endswith("title_page.xhtml"):
+            files[name] = _localize_title_page(files[name].decode("utf-8"), edition,
+                                               lab).encode("utf-8")
         elif name.endswith(".xhtml"):
             text = files[name].decode("utf-8")
             if not re.search(r"<html[^>]*\sxml:lang=", text):
@@ -172,18 +185,58 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
     return out.getvalue()
 
 
-def _complete_opf(opf: str) -> str:
+def _complete_opf(opf: str, date: str, fonts: list[str]) -> str:
     addition = f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>'
+    items = "".join(f'    <item id="font-{index}" href="fonts/{font}" media-type="font/woff" />\n'
+                    for index, font in enumerate(fonts, 1))
+    opf = opf.replace("  </manifest>", items + "  </manifest>", 1)
     if "dcterms:conformsTo" not in opf:
-        opf = opf.replace("</metadata>", f"    {addition}\n  </metadata>", 1)
+        opf = opf.replace("</metadata>", f"  {addition}\n  </metadata>", 1)
+    # pandoc in --sandbox mode stamps the Unix epoch; the statement's date is the truth.
+    opf = re.sub(r'(<meta property="dcterms:modified">)[^<]*(</meta>)',
+                 rf"\g<1>{date}T00:00:00Z\g<2>", opf)
     return opf
 
 
-def _localize_nav(nav: str, contents: str, lang: str) -> str:
-    nav = re.sub(r'(<h1 id="toc-title">)[^<]*(</h1>)', rf"\g<1>{_xml(contents)}\g<2>", nav)
-    nav = re.sub(r'(<nav epub:type="landmarks"[^>]*>\s*<h1[^>]*>)[^<]*(</h1>)',
-                 rf"\g<1>{_xml(contents)}\g<2>", nav)
+def _localize_nav(nav: str, lab: Labels, lang: str) -> str:
+    """Label the navigation document in the edition's language and complete its landmarks
+    (title page and start of the statement; the table of contents is this
+    document, which is not in the spine, so it cannot be a landmark: EPUBCheck RSC-011)."""
+    contents = _xml(lab.contents.value)
+    nav = re.sub(r'(<h1 id="toc-title">)[^<]*(</h1>)', rf"\g<1>{contents}\g<2>", nav)
+    landmarks = (
+        '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n'
+        f'  <h2 id="landmarks-title"{_lang(lab.contents.lang, lang)}>{contents}</h2>\n'
+        "  <ol>\n"
+        f'    <li><a href="text/title_page.xhtml" epub:type="titlepage"'
+        f'{_lang(lab.title_page.lang, lang)}>{_xml(lab.title_page.value)}</a></li>\n'
+        f'    <li><a href="text/ch001.xhtml" epub:type="bodymatter"{_lang(lab.kind.lang, lang)}>'
+        f"{_xml(lab.kind.value)}</a></li>\n"
+        "  </ol>\n"
+        "</nav>"
+    )
+    nav, count = re.subn(r'<nav epub:type="landmarks".*?</nav>', lambda m: landmarks, nav,
+                         flags=re.S)
+    if count != 1:
+        raise EpubRenderError("pandoc's navigation document has no landmarks")
     return nav
+
+
+def _localize_title_page(page: str, edition: Edition, lab: Labels) -> str:
+    date = edition.statement.date.isoformat()
+    localized = (f'<p class="date"><time datetime="{date}"{_lang(lab.date.lang, edition.lang)}>'
+                 f"{_xml(lab.date.value)}</time></p>")
+    page = re.sub(r'<p class="date">[^<]*</p>', lambda m: localized, page)
+    kind = f'<p class="kind"{_lang(lab.kind.lang, edition.lang)}>{_xml(lab.kind.value)}</p>'
+    return page.replace('<h1 class="title"', kind + '\n  <h1 class="title"', 1)
+
+
+def _lang(lang: str, inherited: str) -> str:
+    from ..catalogs import same_language
+
+    if same_language(lang, inherited):
+        return ""
+    return f' lang="{lang}" xml:lang="{lang}"'
 
 
 def _xml(text: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,6 +84,23 @@ def stylesheet(*names: str) -> str:
         if path.is_file():
             parts.append(_read_style(name, path.stat().st_mtime_ns))
     return "\n".join(parts)
+
+
+_FONT_URL = re.compile(r"""url\(["']?(fonts/[^"')]+)["']?\)""")
+
+
+@lru_cache(maxsize=4)
+def _inline_fonts(css: str) -> str:
+    """Replace ``url(fonts/...)`` by ``data:`` URIs, for a self-contained HTML file."""
+    def data(match: re.Match[str]) -> str:
+        path = styles_dir() / match.group(1)
+        if not path.resolve().is_relative_to(styles_dir().resolve()) or not path.is_file():
+            return match.group(0)
+        mime = "font/woff2" if path.suffix == ".woff2" else "font/woff" \
+            if path.suffix == ".woff" else "font/ttf"
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'url("data:{mime};base64,{encoded}")'
+    return _FONT_URL.sub(data, css)
 
 
 def lang_attr(lang: str, inherited: str) -> Markup:
@@ -159,7 +177,7 @@ def _paragraph(ctx: _Ctx, text: Text, inherited: str, *, hidden: bool) -> Markup
 
 
 def _figure(ctx: _Ctx, block: Figure, inherited: str) -> Markup:
-    src = _data_uri(block.path) if ctx.flavour != "pandoc" else block.src
+    src = _data_uri(block.path)
     ident = Markup(' id="{}"').format(block.id) if block.id else Markup("")
     if block.alt is None:
         return Markup('<p class="figure decorative"{}><img src="{}" alt=""'
@@ -276,7 +294,7 @@ def render_edition_html(
     body = Markup("").join(_blocks(statement.body.blocks, ctx, lang))
     footnotes = _footnotes(ctx, lang, lab)
     if flavour == "html":
-        css = stylesheet("fonts.css", "base.css")
+        css = _inline_fonts(stylesheet("fonts.css", "base.css"))
     elif flavour == "print":
         css = stylesheet("fonts.css", "base.css", "print.css")
     else:
@@ -298,7 +316,7 @@ def render_edition_html(
         logo = None
         if pub.logo is not None:
             alt = edition.text(pub.logo.alt)
-            logo = {"src": _data_uri(pub.logo.path) if flavour != "pandoc" else pub.logo.src,
+            logo = {"src": _data_uri(pub.logo.path),
                     "alt": alt.value, "lang": lang_attr(alt.lang, lang)}
         publisher = {"name": name.value, "lang": lang_attr(name.lang, lang), "url": pub.url,
                      "logo": logo}
@@ -346,4 +364,5 @@ def render_edition_html(
         "description": _plain(edition.text(statement.summary[0]).value)
         if statement.summary else "",
     }
-    return _environment().get_template("edition.html.j2").render(context)
+    template = "edition.pandoc.html.j2" if flavour == "pandoc" else "edition.html.j2"
+    return _environment().get_template(template).render(context)

@@ -32,6 +32,7 @@ class Labels:
     license: Text
     publisher: Text
     contents: Text
+    title_page: Text
     page_template: Text  # contains %(page)s and %(pages)s
     accessibility_summary: Text
 
@@ -67,11 +68,13 @@ def labels(edition: Edition) -> Labels:
         license=t(ui.gettext("Licence")),
         publisher=t(ui.gettext("Published by")),
         contents=t(ui.gettext("Contents")),
+        # Translators: the EPUB landmark of the title page.
+        title_page=t(ui.gettext("Title page")),
         # Translators: running page number of the PDF edition; keep both placeholders.
         page_template=t(ui.gettext("Page %(page)s of %(pages)s")),
         accessibility_summary=t(ui.gettext(
             "This publication meets the EPUB Accessibility 1.1 and WCAG 2.2 Level AA "
             "requirements. Its text can be read aloud and resized; it has a table of "
-            "contents, headings in logical order, text alternatives for its images, "
+            "contents, headings in logical order and text alternatives for any images, "
             "and every passage in another language is marked with that language.")),
     )

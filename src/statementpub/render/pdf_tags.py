@@ -352,6 +352,8 @@ class _TreeBuilder:
         self.boxes = boxes
         self.get_pdf_tag = _get_pdf_tag
         self.pdf = pdf
+        # pydyf computes this property from the page tree on every access.
+        self.page_references = pdf.page_references
         self.document = document
         self.root = root
         self.annotations: list[tuple[Any, Any]] = []
@@ -395,7 +397,7 @@ class _TreeBuilder:
     # -- elements ------------------------------------------------------------
 
     def page_reference(self) -> Any:
-        return self.pdf.page_references[self.page]
+        return self.page_references[self.page]
 
     def new_element(self, role: str, parent: _Node, lang: str | None,
                     key: tuple[Any, ...] | None) -> _Node:
