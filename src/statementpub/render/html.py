@@ -242,10 +242,12 @@ def _table(ctx: _Ctx, block: Table, inherited: str) -> Markup:
 
     head = rows(block.head, "th", "col")
     body = rows(block.body, "td", "")
-    wrapper = '<div class="table-wrapper" role="region" tabindex="0" aria-label="{}">' \
-        if ctx.flavour == "html" else "<div class=\"table-wrapper\">"
-    caption = _plain(ctx.edition.text(block.head[0][0]).value) if block.head and block.head[0] \
-        else ""
+    # A table too wide for a narrow screen scrolls inside a focusable region
+    # (WCAG 2.2 SC 1.4.10 and 2.1.1), named by its column headers.
+    wrapper = '<div class="table-wrap" role="region" tabindex="0" aria-label="{}">' \
+        if ctx.flavour == "html" else "<div class=\"table-wrap\">"
+    caption = ", ".join(_plain(ctx.edition.text(c).value) for c in block.head[0]) \
+        if block.head else ""
     opening = Markup(wrapper).format(caption) if ctx.flavour == "html" else Markup(wrapper)
     return Markup("{}<table>\n<thead>\n{}</thead>\n<tbody>\n{}</tbody>\n</table></div>\n").format(
         opening, head, body)

@@ -214,6 +214,16 @@ def _flag(box: Any, value: tuple[str, str | None]) -> None:
         setattr(descendant, _ARTIFACT_ATTR, value)
 
 
+def _decorative(element: Any) -> bool:
+    """An ``img`` marked as decorative: ``alt=""``, ``role=presentation``
+    or ``none``, or ``aria-hidden=true``."""
+    if element is None or _local(element.tag) != "img":
+        return False
+    role = (element.get("role") or "").strip().lower()
+    return (element.get("alt") == "" or role in ("presentation", "none")
+            or (element.get("aria-hidden") or "").strip().lower() == "true")
+
+
 def _flag_artifacts(document: Any) -> None:
     """Flag boxes that must be drawn as artifacts.
 
@@ -223,6 +233,8 @@ def _flag_artifacts(document: Any) -> None:
     * A table header or footer group repeated on a later page: the first
       occurrence is the real content, the repetitions are artifacts (the
       header cells must not be read, or tagged, once per page).
+    * Decorative images (``alt=""``, ``role="presentation"``,
+      ``aria-hidden="true"``): layout artifacts (ISO 14289-1 7.3).
     """
     from weasyprint.formatting_structure import boxes
 
@@ -238,6 +250,11 @@ def _flag_artifacts(document: Any) -> None:
                 _flag(child, ("Pagination", subtype))
                 continue
             for box in _iter_boxes(child):
+                if isinstance(box, boxes.ReplacedBox) and _decorative(box.element):
+                    # Decorative image: an artifact, not a Figure without
+                    # /Alt (ISO 14289-1 7.3, Matterhorn 13-004).
+                    _flag(box, ("Layout", None))
+                    continue
                 if not isinstance(box, boxes.TableBox):
                     continue
                 for group in box.children:
@@ -454,6 +471,14 @@ class _TreeBuilder:
         item.last = body
         return body
 
+    @staticmethod
+    def enclosing_link(node: _Node | None) -> _Node | None:
+        while node is not None:
+            if node.role == "Link":
+                return node
+            node = node.parent
+        return None
+
     def add_mcid(self, node: _Node, mcid: int) -> None:
         if node.page == self.page:
             node.obj["K"].append(mcid)
@@ -550,9 +575,24 @@ class _TreeBuilder:
             parent = logical = self.list_body(parent)
             anonymous = False
 
-        node, created = self.node(box, role, parent, logical, anonymous)
+        key = None if box.element is None else (box.element, box.element_tag, role)
+        link_ancestor = (self.enclosing_link(parent)
+                         if role == "Link" or box.link_annotation else None)
+        if role == "Link" and link_ancestor is not None:
+            # A box of the link inside the link (a::before, a::after, an
+            # inline-block): part of the same Link, not a nested one.
+            node, created = link_ancestor, False
+        elif anonymous and parent is logical and key is not None and parent.key == key:
+            # An anonymous box of the parent's own element and role (column
+            # boxes of a multi-column list, a block wrapping a div's text):
+            # not a nested structure element.
+            node, created = parent, False
+        else:
+            node, created = self.node(box, role, parent, logical, anonymous)
 
         if created and role == "Figure":
+            from weasyprint.logger import LOGGER as WP_LOGGER
+
             x1, y1 = box.content_box_x(), box.content_box_y()
             x2, y2 = x1 + box.width, y1 + box.height
             node.obj["A"] = pydyf.Dictionary({
@@ -564,7 +604,8 @@ class _TreeBuilder:
             elif alt := box.element.attrib.get("alt"):
                 node.obj["Alt"] = pydyf.String(alt)
             else:
-                LOGGER.error(
+                # Same message, same logger as WeasyPrint 70.0.
+                WP_LOGGER.error(
                     'Image "%s" has no required alt description',
                     box.element.attrib.get("src", "unknown"))
         elif role == "Table":
@@ -587,9 +628,12 @@ class _TreeBuilder:
                 self.cells[box.element] = node
 
         if box.link_annotation:
-            if role == "Link":
+            if node.role == "Link":
                 link = node
+            elif link_ancestor is not None:
+                link = link_ancestor
             else:
+                # ISO 14289-1 7.18.5 / Matterhorn 28-011: in a Link element.
                 link, _ = self.node(box, "Link", node, node, False)
             if box.element is not None:
                 self.links.setdefault(box.element, link)
