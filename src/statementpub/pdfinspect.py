@@ -314,16 +314,22 @@ class _Walker:
         scope = _scope(element)
         if scope:
             result["scope"] = scope
-        texts: list[str] = []
-        children: list[dict[str, Any]] = []
+        headers = [str(item) for attributes in _attributes(element)
+                   for item in _as_list(attributes.get("/Headers"))
+                   if isinstance(item, pikepdf.String)]
+        if headers:
+            result["headers"] = headers
+        # Content items in /K order: runs of marked-content text (str) and
+        # child elements (dict).
+        items: list[str | dict[str, Any]] = []
         annotations: list[dict[str, Any]] = []
         for kid in _as_list(element.get("/K")):
             if isinstance(kid, int):
-                texts.append(self.content.get(page, int(kid)))
+                items.append(self.content.get(page, int(kid)))
             elif not isinstance(kid, pikepdf.Dictionary):
                 continue
             elif _name(kid.get("/Type")) == "MCR":
-                texts.append(self.content.get(self.page_of(kid, page), int(kid["/MCID"])))
+                items.append(self.content.get(self.page_of(kid, page), int(kid["/MCID"])))
             elif _name(kid.get("/Type")) == "OBJR":
                 annotations.append(_annotation(kid.get("/Obj")))
             elif _is_struct_element(kid):
@@ -332,13 +338,26 @@ class _Walker:
                     continue
                 if key is not None:
                     seen.add(key)
-                children.append(self.node(kid, page, seen))
-        if texts:
-            result["text"] = _join_runs(texts)
+                items.append(self.node(kid, page, seen))
+        if items and all(isinstance(item, str) for item in items):
+            result["text"] = _join_runs([item for item in items if isinstance(item, str)])
+        elif items:
+            # Mixed content: text runs become {"text": ...} children, in order.
+            children: list[dict[str, Any]] = []
+            runs: list[str] = []
+            for item in items:
+                if isinstance(item, str):
+                    runs.append(item)
+                    continue
+                if runs:
+                    children.append({"text": _join_runs(runs)})
+                    runs = []
+                children.append(item)
+            if runs:
+                children.append({"text": _join_runs(runs)})
+            result["children"] = children
         if annotations:
             result["annotations"] = annotations
-        if children:
-            result["children"] = children
         return result
 
 
@@ -425,10 +444,13 @@ def structure_tree(pdf: bytes) -> dict[str, Any]:
     /Marked``, ISO 14289-1 7.1), ``pdfua_part`` (XMP ``pdfuaid:part``,
     Matterhorn 06-002) and ``structure``: the children of the structure tree
     root, each ``{"role", "lang", "alt", "actual_text", "id", "scope",
-    "text", "annotations", "children"}`` with absent keys omitted.  ``text``
-    is the text of the element's own marked content (its MCIDs), decoded
-    through the fonts' ToUnicode maps; ``annotations`` lists the annotations
-    an element references through OBJR (subtype, ``contents``, ``uri``).
+    "headers", "text", "annotations", "children"}`` with absent keys omitted.  ``text``
+    is the text of the element's own marked content (its MCIDs, in order),
+    decoded through the fonts' ToUnicode maps; when an element has both
+    marked content and child elements, its text runs are children of their
+    own, ``{"text": ...}`` without a role, in structure order.
+    ``annotations`` lists the annotations an element references through
+    OBJR (``subtype``, ``contents``, ``uri``, ``dest``).
     """
     with _open(pdf) as document:
         root = document.Root

@@ -369,6 +369,9 @@ def _axe_one(
 # EPUBCheck
 
 _EPUBCHECK_SEVERITIES = ("FATAL", "ERROR", "WARNING")
+# A short run gains nothing from the optimising JIT: C1 only and the serial
+# collector halve EPUBCheck's CPU time (about 12 s to 5.5 s of CPU a run here).
+_JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 
 
 def run_epubcheck(epub_path: _PathLike) -> list[Finding]:
@@ -377,7 +380,7 @@ def run_epubcheck(epub_path: _PathLike) -> list[Finding]:
     epub = _existing(epub_path)
     jar = _epubcheck_jar()
     assert jar is not None
-    proc = _run("epubcheck", ["java", "-jar", str(jar), str(epub), "--json", "-"])
+    proc = _run("epubcheck", ["java", *_JAVA_OPTIONS, "-jar", str(jar), str(epub), "--json", "-"])
     try:
         start = proc.stdout.index("{")
         report = json.loads(proc.stdout[start:])

@@ -637,7 +637,11 @@ class _TreeBuilder:
                 link, _ = self.node(box, "Link", node, node, False)
             if box.element is not None:
                 self.links.setdefault(box.element, link)
-            self.add_link_annotation(link, box.link_annotation, box.element)
+            # Name the annotation after the whole link (the a element), not
+            # after the fragment box carrying it.
+            self.add_link_annotation(
+                link, box.link_annotation,
+                link.key[0] if link.key is not None else box.element)
 
         if box.widget_annotation:
             annotation = box.widget_annotation
