@@ -14,6 +14,7 @@ reader, whose error names the line.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -112,6 +113,7 @@ def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CatalogError("the catalog is not valid UTF-8", path=display, line=line) from None
+    _check_strings(text, display)
     try:
         read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
@@ -125,6 +127,21 @@ def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
         return polib.pofile(text, wrapwidth=79)
     except (OSError, ValueError) as exc:
         raise CatalogError(f"malformed PO file: {exc}", path=display) from None
+
+
+_STRING_LINE = re.compile(
+    r'(?:#~\|?|#\|)?\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?(".*)')
+_STRINGS = re.compile(r'(?:"(?:[^"\\]|\\.)*"\s*)+')
+
+
+def _check_strings(text: str, display: str) -> None:
+    """Refuse a string that is not closed on its line (Babel and polib read
+    ``msgstr "abc`` as ``"ab"`` without a word; msgfmt calls it a fatal error)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        match = _STRING_LINE.fullmatch(line.strip())
+        if match and not _STRINGS.fullmatch(match.group(1)):
+            raise CatalogError("malformed PO file: a string is not closed on its line",
+                               path=display, line=number)
 
 
 @dataclass(frozen=True)

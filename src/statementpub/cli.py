@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .build import FORMATS, BuildReport, build
+from .build import FORMATS, BuildReport, build, write_atomically
 from .errors import StatementpubError
+from .translate import LanguageStatus
 
 __all__ = ["main"]
 
@@ -39,6 +40,30 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: ./dist)")
     p.add_argument("--strict", action="store_true",
                    help="fail on any fallback (untranslated unit) or warning")
+
+    p = sub.add_parser("extract", help="write the translation template (.pot) of a statement")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write the template (default: <stem>.pot beside the "
+                        "source; '-' for standard output)")
+
+    p = sub.add_parser("update", help="create or update a language's catalog (.po) from the "
+                                      "statement, as msgmerge does")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("--lang", action="append", dest="langs", metavar="TAG", required=True,
+                   help="language of the catalog (repeatable); writes <stem>.<TAG>.po or "
+                        "the path named in 'translations'")
+    p.add_argument("--no-fuzzy-matching", dest="fuzzy", action="store_false",
+                   help="do not propose fuzzy translations for new units")
+
+    p = sub.add_parser("status", help="report how far each language's catalog covers the "
+                                      "statement")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
+                   help="language to report (repeatable); default: every catalog")
+    p.add_argument("--min-coverage", type=float, metavar="PERCENT",
+                   help="exit 1 when a language's coverage is below PERCENT")
+    p.add_argument("--json", action="store_true", help="print JSON for tools")
     return parser
 
 
@@ -57,11 +82,114 @@ def _print_report(report: BuildReport, stream: TextIO) -> None:
         print(f"{edition.lang}: {fallback}; wrote {names}", file=stream)
 
 
+def _extract(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .loader import load_statement
+    from .translate import catalog_bytes, extract_catalog
+
+    statement = load_statement(args.source)
+    template = extract_catalog(statement)
+    data = catalog_bytes(template)
+    if args.output == "-":
+        stdout.write(data.decode("utf-8"))
+        stdout.flush()
+        return 0
+    target = Path(args.output) if args.output else args.source.with_suffix(".pot")
+    write_atomically(target, data)
+    count = len(template)
+    print(f"wrote {target} ({count} message{'s' if count != 1 else ''})", file=stderr)
+    return 0
+
+
+def _update(args: argparse.Namespace, stderr: TextIO) -> int:
+    from .loader import load_statement
+    from .translate import catalog_bytes, catalog_path, extract_catalog, update_catalog
+
+    statement = load_statement(args.source)
+    template = extract_catalog(statement)
+    for lang in dict.fromkeys(args.langs):
+        target = catalog_path(statement, lang)
+        merged = update_catalog(template, target, lang=lang, fuzzy_matching=args.fuzzy)
+        data = catalog_bytes(merged)
+        existed = target.exists()
+        if existed and target.read_bytes() == data:
+            print(f"{target}: up to date", file=stderr)
+            continue
+        write_atomically(target, data)
+        counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "obsolete": 0}
+        for entry in merged:
+            if entry.obsolete:
+                counts["obsolete"] += 1
+            elif "fuzzy" in entry.flags and entry.msgstr:
+                counts["fuzzy"] += 1
+            elif entry.msgstr:
+                counts["translated"] += 1
+            else:
+                counts["untranslated"] += 1
+        print(f"{'updated' if existed else 'created'} {target}: "
+              + ", ".join(f"{n} {what}" for what, n in counts.items()), file=stderr)
+    return 0
+
+
+def _status(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import json
+
+    from .loader import load_statement
+    from .translate import catalog_status
+
+    statement = load_statement(args.source)
+    statuses = catalog_status(statement, args.langs)
+    below = [s for s in statuses
+             if args.min_coverage is not None and s.coverage < args.min_coverage]
+    if args.json:
+        json.dump({"source": str(args.source), "source_lang": statement.lang,
+                   "min_coverage": args.min_coverage,
+                   "languages": [s.to_dict() for s in statuses]},
+                  stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    else:
+        _print_status_table(statement.display_path, statuses, stdout)
+    for s in below:
+        print(f"{args.source}: error: [{s.lang}] coverage {s.coverage}% is below "
+              f"{args.min_coverage:g}%", file=stderr)
+    if not statuses:
+        print(f"{args.source}: note: no catalogs beside the source", file=stderr)
+    return 1 if below else 0
+
+
+def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: TextIO) -> None:
+    headers = ("lang", "translated", "fuzzy", "untranslated", "unusable", "obsolete",
+               "coverage")
+    rows = [(s.lang, str(s.translated), str(s.fuzzy), str(s.untranslated), str(s.unusable),
+             str(s.obsolete), f"{s.coverage:.1f}%") for s in statuses]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)
+                    for i, (h, w) in enumerate(zip(headers, widths))), file=out)
+    for row in rows:
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(row, widths))), file=out)
+    for s in statuses:
+        for problem in s.problems:
+            print(f"{source}:{problem.line}: [{s.lang}] {problem.role}: {problem.reason}",
+                  file=out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     stderr = sys.stderr
     status = 0
+    if args.command in ("extract", "update", "status"):
+        try:
+            if args.command == "extract":
+                return _extract(args, sys.stdout, stderr)
+            if args.command == "update":
+                return _update(args, stderr)
+            return _status(args, sys.stdout, stderr)
+        except StatementpubError as exc:
+            for line in exc.lines():
+                print(line, file=stderr)
+            return 1
     if args.command == "build":
         for source in args.sources:
             try:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as _dt
 import gettext as _gettext
 import io
-import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -184,29 +183,59 @@ def extract_ui(output: Path | None = None) -> bytes:
     """Extract the interface strings with Babel into ``locales/statementpub.pot``.
 
     Scans ``src/statementpub/**/*.py`` and ``templates/*.j2`` (Jinja2's Babel
-    extractor) with the keywords ``gettext``, ``ngettext``, ``pgettext``. The
-    header carries no creation date, so the same code gives the same bytes.
+    extractor) with the keywords ``gettext``, ``ngettext``, ``pgettext`` and
+    ``N_``; ``# Translators:`` comments become ``#.`` comments. References name
+    the file without a line number, and the header has no date and no tool
+    version, so the same code gives the same bytes whatever Babel release
+    extracts it. The file is written as GNU gettext writes PO files
+    (:func:`statementpub.translate.catalog_bytes`: 79 columns).
+
+    :param output: where to write the template; ``None`` writes nothing.
+    :returns: the template's bytes.
     """
+    import polib
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
-    from babel.messages.pofile import write_po
+
+    from .translate import catalog_bytes
 
     package = Path(__file__).resolve().parent
     keywords = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
     method_map = [("**.py", "python"), ("templates/**.j2", "jinja2")]
     options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n"}}
-    catalog = Catalog(project="statementpub", version="1", charset="utf-8",
-                      creation_date=_dt.datetime(2026, 1, 1), fuzzy=False)
+    catalog = Catalog(project="statementpub", charset="utf-8", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(package), method_map=method_map, options_map=options, keywords=keywords,
             comment_tags=("Translators:",), strip_comment_tags=True):
         catalog.add(message, None, [(f"statementpub/{filename}", lineno)],
                     auto_comments=comments, context=context)
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=79, omit_header=False, sort_output=False,
-             sort_by_file=True, include_lineno=False)
-    data = re.sub(rb'"POT-Creation-Date: [^"]*\\n"\n', b"", buffer.getvalue())
-    data = re.sub(rb'"PO-Revision-Date: [^"]*\\n"\n', b"", data)
+    po = polib.POFile(wrapwidth=79)
+    po.header = ("Interface strings of statementpub: kind labels, \"Signatories\", page "
+                 "labels...\nRegenerate with: python -m statementpub.i18n extract-ui")
+    po.metadata = {
+        "Project-Id-Version": "statementpub",
+        "PO-Revision-Date": "",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid, plural = message.id if isinstance(message.id, tuple) else (message.id, "")
+        entry = polib.POEntry(
+            msgid=msgid, msgid_plural=plural, msgctxt=message.context,
+            comment="\n".join(dict.fromkeys(message.auto_comments)),
+            occurrences=[(path, "") for path in dict.fromkeys(loc[0]
+                                                             for loc in message.locations)],
+            flags=sorted(flag for flag in message.flags if flag != "fuzzy"))
+        if plural:
+            entry.msgstr_plural = {0: "", 1: ""}
+        po.append(entry)
+    data = catalog_bytes(po)
     if output is not None:
         output.write_bytes(data)
     return data

@@ -112,7 +112,8 @@ class _Checker:
             if required:
                 self.error(node.line or line, field, f"'{field}' is empty")
             return None
-        self.lines.setdefault(field, line or node.line)
+        if line or node.line:
+            self.lines.setdefault(field, line or node.line)
         return value
 
     def url(self, node: YValue | None, field: str, *, required: bool = False,
@@ -348,7 +349,7 @@ def _check_statement(
 
     document, body_diags = parse_body(body, path=path, first_line=body_line, base_dir=base_dir)
     c.diagnostics.extend(body_diags)
-    if not document.blocks:
+    if not document.blocks and not body_diags:
         c.error(body_line, "body", "the body is empty: write the statement's text "
                 "after the front matter")
 

@@ -348,27 +348,27 @@ class _Converter:
         """Raw HTML, URLs, images and vague link texts inside one block."""
         ctx = self.ctx
         children = inline.children or []
+        places = _Places(ctx, start, end)
         for index, child in enumerate(children):
             if child.type == "html_inline":
-                ctx.error(ctx.find_line(start, end, child.content),
+                ctx.error(places.line("html", child.content),
                           f"raw HTML {child.content!r} is not allowed (write Markdown instead)")
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
+                line = places.line("link", href)
                 problem = check_url(href, allow_fragment=True)
                 if problem:
-                    ctx.error(ctx.find_line(start, end, href.split("/")[0] or href), problem)
+                    ctx.error(line, problem)
                 label = _link_label(children, index)
                 if fold(label).lower().strip(".:!") in VAGUE_LINK_TEXTS:
-                    ctx.error(ctx.find_line(start, end, label),
-                              f"link text {label!r} does not say where the link goes "
+                    ctx.error(line, f"link text {label!r} does not say where the link goes "
                               "(WCAG 2.2 SC 2.4.4)", severity="warning")
             elif child.type == "image":
-                self.check_image(child, start, end)
+                self.check_image(child, places.line("image", str(child.attrs.get("src", ""))))
 
-    def check_image(self, image: Token, start: int, end: int) -> None:
+    def check_image(self, image: Token, line: int) -> None:
         ctx = self.ctx
         src = str(image.attrs.get("src", ""))
-        line = ctx.find_line(start, end, src) if src else start
         classes = str(image.attrs.get("class", "")).split()
         if not fold(image.content) and "decorative" not in classes:
             ctx.error(line, f"image {src!r} has no alternative text: describe it, "
@@ -378,6 +378,44 @@ class _Converter:
             ctx.error(line, resolved)
         else:
             ctx.images[src] = resolved
+
+
+class _Places:
+    """Which source line of a block each link, image and raw HTML tag is written on.
+
+    Each line of the block is parsed on its own; the n-th occurrence of a link
+    target in the block is placed on the line of its n-th occurrence there. An
+    element split over lines (rare) falls back to the block's first line.
+    """
+
+    def __init__(self, ctx: _BodyContext, start: int, end: int) -> None:
+        self.start = start
+        self.found: dict[tuple[str, str], list[int]] = {}
+        for number in range(start, max(start, end) + 1):
+            index = number - ctx.offset - 1
+            if not 0 <= index < len(ctx.lines):
+                continue
+            tokens = _PARSER.parseInline(ctx.lines[index], {})
+            for child in (tokens[0].children or []) if tokens else []:
+                if child.type == "link_open":
+                    key = ("link", str(child.attrs.get("href", "")))
+                elif child.type == "image":
+                    key = ("image", str(child.attrs.get("src", "")))
+                elif child.type == "html_inline":
+                    key = ("html", child.content)
+                else:
+                    continue
+                self.found.setdefault(key, []).append(number)
+        self.used: dict[tuple[str, str], int] = {}
+
+    def line(self, kind: str, value: str) -> int:
+        key = (kind, value)
+        lines = self.found.get(key)
+        if not lines:
+            return self.start
+        count = self.used.get(key, 0)
+        self.used[key] = count + 1
+        return lines[min(count, len(lines) - 1)]
 
 
 def resolve_resource(src: str, base_dir: Path | None) -> Path | str:
@@ -497,6 +535,9 @@ ImageResolver = Callable[[str], str]
 
 def _make_renderer() -> MarkdownIt:
     md = _make_parser(html=False)
+    # Units are rendered one at a time; the footnote list is rendered by the
+    # renderer from the document, so the plugin must not append one to each unit.
+    md.disable("footnote_tail")
 
     def validate(url: str) -> bool:
         return check_url(url, allow_fragment=True) is None

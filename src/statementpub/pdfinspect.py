@@ -153,8 +153,8 @@ def _parse_to_unicode(data: bytes) -> tuple[dict[int, str], int]:
                     if offset < len(target):
                         mapping[code] = _utf16(target[offset])
                 else:
-                    value = int.from_bytes(target, "big") + offset
-                    mapping[code] = _utf16(value.to_bytes(len(target), "big"))
+                    number = int.from_bytes(target, "big") + offset
+                    mapping[code] = _utf16(number.to_bytes(len(target), "big"))
             operands = []
     return mapping, length
 
@@ -306,11 +306,11 @@ class _Walker:
     def node(self, element: Any, page: int | None, seen: set[Any]) -> dict[str, Any]:
         page = self.page_of(element, page)
         result: dict[str, Any] = {"role": _name(element.get("/S")) or "?"}
-        for key, pdf_key in (("lang", "/Lang"), ("alt", "/Alt"),
-                             ("actual_text", "/ActualText"), ("id", "/ID")):
+        for name, pdf_key in (("lang", "/Lang"), ("alt", "/Alt"),
+                              ("actual_text", "/ActualText"), ("id", "/ID")):
             value = _text(element.get(pdf_key))
             if value is not None:
-                result[key] = value
+                result[name] = value
         scope = _scope(element)
         if scope:
             result["scope"] = scope
@@ -604,7 +604,7 @@ def check_structure(pdf: bytes,
         bad_items: list[Any] = []
         # (page index, MCID) -> the structure element whose /K claims it.
         claimed: dict[tuple[int | None, int], Any] = {}
-        for element, page in walker.elements():
+        for element, element_page in walker.elements():
             role = _name(element.get("/S")) or "?"
             counts[role] = counts.get(role, 0) + 1
             key = _objgen(element)
@@ -612,10 +612,10 @@ def check_structure(pdf: bytes,
                 reachable.add(key)
             for kid in _as_list(element.get("/K")):
                 if isinstance(kid, int):
-                    claimed[(page, int(kid))] = key
+                    claimed[(element_page, int(kid))] = key
                 elif (isinstance(kid, pikepdf.Dictionary)
                       and _name(kid.get("/Type")) == "MCR" and "/MCID" in kid):
-                    claimed[(walker.page_of(kid, page), int(kid["/MCID"]))] = key
+                    claimed[(walker.page_of(kid, element_page), int(kid["/MCID"]))] = key
             heading = _HEADING.match(role)
             if heading:
                 headings.append(int(heading.group(1)))

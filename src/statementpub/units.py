@@ -74,9 +74,13 @@ def _all_units(s: Statement) -> Iterator[Unit]:
         if s.publisher.logo is not None:
             yield Unit(fold(s.publisher.logo.alt), s.line_of("publisher.logo.alt"),
                        "Logo alternative text", False)
-    yield from _blocks(s.body.blocks, "Paragraph")
+    # Body blocks and footnote definitions "in the order written": a footnote's
+    # paragraphs stand where its definition is written, so merge by line (stable:
+    # the cells of one table row keep their order).
+    body = list(_blocks(s.body.blocks, "Paragraph"))
     for note in s.body.footnotes:
-        yield from _blocks(note.blocks, "Footnote paragraph")
+        body.extend(_blocks(note.blocks, "Footnote paragraph"))
+    yield from sorted(body, key=lambda unit: unit.line)
     for sig in s.signatories:
         if sig.note is not None:
             yield Unit(sig.note.text, sig.note.line, "Signatory note", True)

@@ -319,6 +319,9 @@ def run_axe(
     ]
 
 
+_SETTLE = """() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))"""
+
+
 def _axe_one(
     browser: Any,
     path: Path,
@@ -346,6 +349,9 @@ def _axe_one(
             page.set_viewport_size({"width": width, "height": 900})
             for scheme in color_schemes:
                 page.emulate_media(color_scheme=scheme)
+                # Colour transitions run after a scheme change: let them finish, or
+                # axe measures a colour half-way between the two schemes.
+                page.evaluate(_SETTLE)
                 where = f"{width}px/{scheme}"
                 for v in page.evaluate(_AXE_RUN, list(AXE_TAGS)):
                     message = f"{v['help']} ({v['impact']})" if v["impact"] else v["help"]

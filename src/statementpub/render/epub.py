@@ -64,8 +64,6 @@ def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
         features.append("alternativeText")
     if statement.body.footnotes:
         features.append("annotations")
-    if any(_has_table(statement)):
-        features.append("table")
     meta: dict[str, Any] = {
         "title": edition.text(statement.title).value,
         "lang": edition.lang,
@@ -91,12 +89,6 @@ def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
         meta["description"] = " ".join(inspect_inline(edition.text(p).value).visible
                                        for p in statement.summary)
     return meta
-
-
-def _has_table(statement: Any) -> list[bool]:
-    from ..model import Table
-
-    return [isinstance(block, Table) for block in statement.body.walk()]
 
 
 def html_to_epub(html: str, edition: Edition, *, has_images: bool) -> bytes:

@@ -266,7 +266,7 @@ def _footnotes(ctx: _Ctx, inherited: str, lab: Labels) -> Markup:
                           ' aria-label="{}"{}>↩</a>').format(
             anchor, back, lang_attr(lab.back_to_reference.lang, inherited))
         if inner.endswith("</p>\n"):
-            inner = Markup(inner[: -len("</p>\n")] + backlink + "</p>\n")
+            inner = Markup(inner[: -len("</p>\n")]) + backlink + Markup("</p>\n")
         else:
             inner = inner + backlink
         items.append(Markup('<li id="fn-{}">{}</li>\n').format(anchor, inner))

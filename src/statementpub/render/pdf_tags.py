@@ -5,10 +5,11 @@ by page and creates one structure element per *box*.  For PDF/UA-1
 (ISO 14289-1:2014) that gives an incorrect logical structure:
 
 * an element that runs across a page break becomes one structure element per
-  page (a 500-item ``<ol>`` over ten pages is ten ``L`` elements, a table over
-  two pages two ``Table`` elements; ISO 14289-1 7.1, Matterhorn 01-006 "the
-  structure type and attributes of a structure element are not semantically
-  appropriate");
+  page or more (a 500-item ``<ol>`` over 21 A5 pages gives 14 ``L``, a
+  5,000-item one 99; a table over two pages two ``Table``), and a link or
+  span broken over two lines two ``Link``/``Span`` (ISO 14289-1 7.1,
+  Matterhorn 01-006 "the structure type and attributes of a structure
+  element are not semantically appropriate");
 * a ``<thead>`` repeated on every page is tagged again, as a second ``THead``
   inside the next page's ``Table``;
 * no structure element carries ``/Lang``, so a Spanish name inside an English
@@ -23,7 +24,11 @@ by page and creates one structure element per *box*.  For PDF/UA-1
   ``LI``, where ISO 32000-1 Table 336 allows only ``Lbl`` and ``LBody``
   (Matterhorn 09-005);
 * a link annotation's ``/Contents`` is its raw target rather than the link's
-  accessible name (ISO 14289-1 7.18.5, Matterhorn 28-012).
+  accessible name (ISO 14289-1 7.18.5, Matterhorn 28-012), and a link box
+  that is not the ``a`` itself (``a::after``, an inline-block inside) puts
+  its OBJR outside any ``Link`` element (Matterhorn 28-011);
+* a decorative image (``alt=""``) is a ``Figure`` without ``/Alt``
+  (ISO 14289-1 7.3, Matterhorn 13-004) instead of an artifact.
 
 :func:`install` replaces the tag building for exactly WeasyPrint 70.0:
 
@@ -35,8 +40,8 @@ by page and creates one structure element per *box*.  For PDF/UA-1
   structure element, its marked content referenced by ``MCR`` dictionaries
   carrying their own ``/Pg`` when the page differs;
 * ``weasyprint.document.generate_pdf`` by a wrapper that, before drawing,
-  flags the boxes of page-margin boxes and of repeated table header/footer
-  groups;
+  flags the boxes of page-margin boxes, of repeated table header/footer
+  groups and of decorative images;
 * ``weasyprint.pdf.stream.Stream.marked`` by a version that draws flagged
   boxes as ``/Artifact`` (``/Type /Pagination``, ``/Subtype /Header`` or
   ``/Footer`` for margin boxes) instead of giving them an MCID.
@@ -163,7 +168,7 @@ def _wrap_generate_pdf(original: Callable[..., Any]) -> Callable[..., Any]:
 def _wrap_marked(
         original: Callable[[Any, Any, str], AbstractContextManager[None]],
 ) -> Callable[[Any, Any, str], AbstractContextManager[None]]:
-    import pydyf
+    import pydyf  # type: ignore[import-untyped, unused-ignore]
 
     @contextmanager
     def marked(self: Any, box: Any, tag: str) -> Iterator[None]:
@@ -361,7 +366,7 @@ class _Node:
 
 class _TreeBuilder:
     def __init__(self, pdf: Any, document: Any, root: _Node, root_element: Any) -> None:
-        import pydyf
+        import pydyf  # type: ignore[import-untyped, unused-ignore]
         from weasyprint.formatting_structure import boxes
         from weasyprint.pdf.tags import _get_pdf_tag
 
@@ -812,7 +817,7 @@ def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> No
     pages, ``/Lang`` on language changes, ``TH /Scope``, ``TD /Headers``,
     an ``/IDTree`` and ``/ParentTreeNextKey``.
     """
-    import pydyf
+    import pydyf  # type: ignore[import-untyped, unused-ignore]
     from weasyprint.logger import LOGGER as WP_LOGGER
 
     content_mapping = pydyf.Dictionary({})

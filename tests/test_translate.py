@@ -1,0 +1,604 @@
+"""Issue 5: extract, update (against GNU msgmerge itself), status, and the build side.
+
+The msgmerge comparisons run Debian's ``msgmerge --previous`` on the same
+catalog and template as :func:`update_catalog` and compare entry by entry;
+every case also checks ``msgfmt --check``. Statements are small texts written
+here; the shared corpus is read in place.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+
+from statementpub import load_statement, render_html
+from statementpub.cli import main
+from statementpub.errors import CatalogError
+from statementpub.translate import (
+    LanguageStatus,
+    catalog_bytes,
+    catalog_status,
+    extract_catalog,
+    plural_forms,
+    read_catalog_for_update,
+    update_catalog,
+)
+
+from .conftest import corpus_statement
+
+needs_gettext = pytest.mark.skipif(
+    shutil.which("msgmerge") is None or shutil.which("msgfmt") is None,
+    reason="GNU gettext (msgmerge, msgfmt) is not installed")
+
+HEAD = "---\ntitle: Water is a right\ndate: 2024-03-01\n---\n\n"
+
+
+def write(folder: Path, text: str, name: str = "statement.md") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def msgfmt_check(path: Path) -> None:
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def msgmerge(catalog: Path, template: Path) -> bytes:
+    return subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", str(catalog),
+                           str(template)], capture_output=True, check=True).stdout
+
+
+def entries(data: bytes, tmp_path: Path) -> list[tuple[Any, ...]]:
+    """What the acceptance compares: msgctxt, msgid, msgstr, fuzzy, previous msgid,
+    obsolete, translator comments, for every entry in file order."""
+    path = tmp_path / "compare.po"
+    path.write_bytes(data)
+    po = read_catalog_for_update(path)
+    return [(e.msgctxt, e.msgid, e.msgstr, "fuzzy" in e.flags, e.previous_msgid,
+             bool(e.obsolete), e.tcomment) for e in po]
+
+
+# ---------------------------------------------------------------------------
+# extract
+
+
+SMALL = HEAD.replace("---\n\n", """subtitle: A *joint* statement
+summary: |
+  Cities must keep water public.
+
+  See the [full letter](https://example.org/letter.pdf).
+links:
+  - label: Read the full letter
+    url: https://example.org/letter.pdf
+publisher:
+  name: Water Coalition
+signatories:
+  - name: Friends of the River
+    note: on behalf of its 40 members
+---
+
+## Our demands {#demands}
+
+We ask the council to act now.[^1]
+
+- Keep water public
+- Publish the contracts
+  - every one of them
+
+| City | Status |
+|---|---|
+| Lyon | Public |
+| Paris | Public |
+
+> Water is life.
+
+Keep water public
+
+![A river at dawn](river.png)
+
+[^1]: Resolution 64/292 of the United Nations.
+""")
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Path:
+    source = write(tmp_path / "water-rights", SMALL)
+    # a 1x1 PNG for the image
+    (source.parent / "river.png").write_bytes(bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d4944415478da63f8cfc0f01f0005050201a5e1e2b10000000049454e44ae426082"))
+    return source
+
+
+def test_extract_snapshot(small: Path, file_regression: Any) -> None:
+    data = catalog_bytes(extract_catalog(load_statement(small)))
+    file_regression.check(data.decode("utf-8"), extension=".pot")
+
+
+def test_extract_units_roles_references(small: Path) -> None:
+    pot = extract_catalog(load_statement(small))
+    by_id = {entry.msgid: entry for entry in pot}
+    assert list(by_id)[:4] == ["Water is a right", "A *joint* statement",
+                               "Cities must keep water public.",
+                               "See the [full letter](https://example.org/letter.pdf)."]
+    # identical msgids share one entry, with every reference and each role once
+    shared = by_id["Keep water public"]
+    assert [line for _, line in shared.occurrences] == ["23", "34"]
+    assert shared.comment == "List item\nParagraph"
+    assert by_id["Public"].occurrences == [("statement.md", "29"), ("statement.md", "30")]
+    assert by_id["Public"].comment == "Table cell"
+    assert by_id["City"].comment == "Table header cell"
+    assert by_id["Our demands"].comment == "Heading, level 2"
+    assert by_id["A river at dawn"].comment == "Image alternative text"
+    assert by_id["Water is life."].comment == "Blockquote paragraph"
+    assert by_id["every one of them"].comment == "List item"
+    assert by_id["on behalf of its 40 members"].comment == "Signatory note"
+    assert by_id["Water Coalition"].comment == "Publisher name"
+    assert by_id["Read the full letter"].comment == "Link label"
+    link = by_id["See the [full letter](https://example.org/letter.pdf)."]
+    assert link.comment == ("Summary paragraph\n"
+                            "Keep the link target in parentheses unchanged.")
+    note = by_id["We ask the council to act now.[^1]"]
+    assert note.comment == "Paragraph\nKeep the footnote reference [^1]."
+    assert all(path == "statement.md" for e in pot for path, _ in e.occurrences)
+    # names, URLs, dates and units without letters are not extracted
+    assert "Friends of the River" not in by_id
+    assert pot.metadata["Project-Id-Version"] == "water-rights"
+    assert pot.metadata["POT-Creation-Date"] == "2024-03-01 00:00+0000"
+    assert pot.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+def test_extract_is_stable(small: Path) -> None:
+    first = catalog_bytes(extract_catalog(load_statement(small)))
+    second = catalog_bytes(extract_catalog(load_statement(small)))
+    assert first == second
+
+
+@needs_gettext
+def test_extract_cli_writes_pot_beside_source_and_msgfmt_accepts(small: Path,
+                                                                   tmp_path: Path) -> None:
+    assert main(["extract", str(small)]) == 0
+    pot = small.with_suffix(".pot")
+    msgfmt_check(pot)
+    assert pot.read_bytes() == catalog_bytes(extract_catalog(load_statement(small)))
+    # msgcat (gettext's own writer) leaves the file as it is: same wrapping
+    again = subprocess.run(["msgcat", str(pot)], capture_output=True, check=True).stdout
+    assert again == pot.read_bytes()
+    other = tmp_path / "elsewhere" / "t.pot"
+    assert main(["extract", str(small), "-o", str(other)]) == 0
+    assert other.read_bytes() == pot.read_bytes()
+
+
+def test_extract_error_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write(tmp_path, "---\ntitle: x\n---\n\n# Level one\n")
+    assert main(["extract", str(source)]) == 1
+    assert "statement.md:" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# acceptance on the shared corpus
+
+
+@pytest.mark.corpus
+def test_corpus_extract_gives_the_msgids_of_the_spanish_catalog() -> None:
+    source = corpus_statement()
+    es = polib.pofile(str(source.with_name("statement.es.po")))
+    pot = extract_catalog(load_statement(source))
+    assert [e.msgid for e in pot] == [e.msgid for e in es if not e.obsolete]
+
+
+@pytest.mark.corpus
+@needs_gettext
+def test_corpus_update_leaves_the_spanish_catalog_unchanged(tmp_path: Path) -> None:
+    source = corpus_statement()
+    folder = tmp_path / "safe-third-country"
+    folder.mkdir()
+    for path in source.parent.iterdir():
+        shutil.copy(path, folder / path.name)
+    before = entries(source.with_name("statement.es.po").read_bytes(), tmp_path)
+    assert main(["update", str(folder / "statement.md"), "--lang", "es"]) == 0
+    after_path = folder / "statement.es.po"
+    after = entries(after_path.read_bytes(), tmp_path)
+    assert [e[:6] for e in after] == [e[:6] for e in before]
+    msgfmt_check(after_path)
+    # and it is what msgmerge makes of the same catalog and template
+    assert main(["extract", str(folder / "statement.md")]) == 0
+    assert after_path.read_bytes() == msgmerge(source.with_name("statement.es.po"),
+                                               folder / "statement.pot")
+    # a second update changes nothing
+    mtime = after_path.stat().st_mtime_ns
+    assert main(["update", str(folder / "statement.md"), "--lang", "es"]) == 0
+    assert after_path.stat().st_mtime_ns == mtime
+
+
+# ---------------------------------------------------------------------------
+# update against msgmerge --previous
+
+
+def _catalog(template: polib.POFile, translations: dict[str, str], *, lang: str = "es",
+             fuzzy: tuple[str, ...] = (), comments: dict[str, str] | None = None,
+             obsolete: dict[str, str] | None = None) -> polib.POFile:
+    po = update_catalog(template, None, lang=lang)
+    po.metadata["Last-Translator"] = "Ana Pérez <ana@example.org>"
+    po.metadata["Language-Team"] = "Spanish <es@example.org>"
+    po.metadata["X-Generator"] = "Poedit 3.4"
+    for entry in po:
+        entry.msgstr = translations.get(entry.msgid, "")
+        if entry.msgid in fuzzy:
+            entry.flags.append("fuzzy")
+        if comments and entry.msgid in comments:
+            entry.tcomment = comments[entry.msgid]
+    for msgid, msgstr in (obsolete or {}).items():
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, obsolete=True))
+    return po
+
+
+CASES: dict[str, dict[str, Any]] = {
+    "edited paragraph": dict(
+        old="## Our demands\n\nWe ask the council to act now, before the summer.\n\n"
+            "Water is a common good.\n",
+        new="## Our demands\n\nWe ask the city council to act now, before the summer.\n\n"
+            "Water is a common good.\n",
+        translations={"Our demands": "Nuestras demandas",
+                      "We ask the council to act now, before the summer.":
+                          "Pedimos al concejo que actúe ya, antes del verano.",
+                      "Water is a common good.": "El agua es un bien común."},
+        expect_fuzzy={"We ask the city council to act now, before the summer."},
+    ),
+    "deleted list item": dict(
+        old="- Keep water public\n- Publish every contract\n- Stop the cuts\n",
+        new="- Keep water public\n- Stop the cuts\n",
+        translations={"Keep water public": "Mantener pública el agua",
+                      "Publish every contract": "Publicar todos los contratos",
+                      "Stop the cuts": "Detener los cortes"},
+        expect_obsolete={"Publish every contract"},
+    ),
+    "new unit similar to an old one": dict(
+        old="Water is a common good of all people.\n",
+        new="Water is a common good of all people.\n\nWater is a common good of all the people.\n",
+        translations={"Water is a common good of all people.":
+                          "El agua es un bien común de todas las personas."},
+        expect_fuzzy={"Water is a common good of all the people."},
+    ),
+    "obsolete revived": dict(
+        old="The council voted.\n",
+        new="The council voted.\n\nPrivatisation failed everywhere it was tried.\n",
+        translations={"The council voted.": "El concejo votó."},
+        obsolete={"Privatisation failed everywhere it was tried.":
+                      "La privatización fracasó dondequiera que se intentó.",
+                  "An old sentence nobody uses.": "Una frase vieja."},
+    ),
+    "backslashes and quotes": dict(
+        old='They said "no" to \\*all\\* cuts \\\\ and \'more\'.\n\n'
+            'A path: `C:\\water\\"plan"`.\n',
+        new='They said "no" to \\*all\\* the cuts \\\\ and \'more\'.\n\n'
+            'A path: `C:\\water\\"plan"`.\n',
+        translations={'They said "no" to \\*all\\* cuts \\\\ and \'more\'.':
+                          'Dijeron "no" a \\*todos\\* los recortes \\\\ y \'más\'.',
+                      'A path: `C:\\water\\"plan"`.': 'Una ruta: `C:\\water\\"plan"`.'},
+        expect_fuzzy={'They said "no" to \\*all\\* the cuts \\\\ and \'more\'.'},
+    ),
+    "translator comments and header": dict(
+        old="Water is a right.\n\nThe council must act.\n",
+        new="Water is a right.\n\nThe council must act today.\n",
+        translations={"Water is a right.": "El agua es un derecho.",
+                      "The council must act.": "El concejo debe actuar."},
+        comments={"Water is a right.": "checked with the legal team",
+                  "The council must act.": "ayuntamiento?\nconcejo en Argentina"},
+        expect_fuzzy={"The council must act today."},
+    ),
+    "fuzzy entry edited again": dict(
+        old="We demand a public audit of every contract.\n",
+        new="We demand a public audit of every water contract.\n",
+        translations={"We demand a public audit of every contract.":
+                          "Exigimos una auditoría pública de cada contrato."},
+        fuzzy=("We demand a public audit of every contract.",),
+        expect_fuzzy={"We demand a public audit of every water contract."},
+    ),
+    "untranslated removed entry is dropped": dict(
+        old="One.\n\nTwo words here.\n",
+        new="One.\n",
+        translations={"One.": "Uno."},
+    ),
+    "two close candidates": dict(
+        old="The river is clean today.\n\nThe river is clear today.\n",
+        new="The river is clean today!\n",
+        translations={"The river is clean today.": "El río está limpio hoy.",
+                      "The river is clear today.": "El río está claro hoy."},
+        expect_fuzzy={"The river is clean today!"},
+    ),
+    "long paragraph rewrapped": dict(
+        old="Under the reported notification sent to the Congress, the State Department "
+            "would transfer $20 million in foreign assistance funds to the Department of "
+            "Homeland Security — to pay for the transportation costs of up to 17,000 "
+            "non-Mexican undocumented migrants back to their home countries.\n",
+        new="Under the reported notification sent to the U.S. Congress, the State "
+            "Department would transfer $20 million in foreign assistance funds to the "
+            "Department of Homeland Security — to pay for the transportation costs of up to "
+            "17,000 non-Mexican undocumented migrants back to their home countries.\n",
+        translations={"Under the reported notification sent to the Congress, the State "
+                      "Department would transfer $20 million in foreign assistance funds to "
+                      "the Department of Homeland Security — to pay for the transportation "
+                      "costs of up to 17,000 non-Mexican undocumented migrants back to their "
+                      "home countries.":
+                      "Según la notificación enviada al Congreso, el Departamento de Estado "
+                      "transferiría 20 millones de dólares de fondos de asistencia exterior "
+                      "al Departamento de Seguridad Nacional — para pagar el transporte de "
+                      "hasta 17 000 personas migrantes."},
+        expect_fuzzy={"Under the reported notification sent to the U.S. Congress, the State "
+                      "Department would transfer $20 million in foreign assistance funds to "
+                      "the Department of Homeland Security — to pay for the transportation "
+                      "costs of up to 17,000 non-Mexican undocumented migrants back to their "
+                      "home countries."},
+    ),
+}
+
+
+@needs_gettext
+@pytest.mark.parametrize("hand_wrapped", [False, True], ids=["gettext-wrapped", "hand-wrapped"])
+@pytest.mark.parametrize("name", list(CASES))
+def test_update_agrees_with_msgmerge(name: str, hand_wrapped: bool, tmp_path: Path) -> None:
+    case = CASES[name]
+    old_source = write(tmp_path / "old" / "water", HEAD + case["old"])
+    new_source = write(tmp_path / "new" / "water", HEAD + case["new"])
+    old_template = extract_catalog(load_statement(old_source))
+    translations = {"Water is a right": "El agua es un derecho", **case["translations"]}
+    catalog = _catalog(old_template, translations, fuzzy=case.get("fuzzy", ()),
+                       comments=case.get("comments"), obsolete=case.get("obsolete"))
+    if name == "fuzzy entry edited again":
+        for entry in catalog:
+            if "fuzzy" in entry.flags:
+                entry.previous_msgid = "We demand an audit of every contract."
+    data = catalog_bytes(catalog)
+    if hand_wrapped:
+        data = str(polib.pofile(data.decode("utf-8"), wrapwidth=40)).encode("utf-8")
+    catalog_path = new_source.with_name("statement.es.po")
+    catalog_path.write_bytes(data)
+    template_path = new_source.with_name("statement.pot")
+    template_path.write_bytes(catalog_bytes(extract_catalog(load_statement(new_source))))
+
+    expected = msgmerge(catalog_path, template_path)
+    assert main(["update", str(new_source), "--lang", "es"]) == 0
+    ours = catalog_path.read_bytes()
+
+    assert entries(ours, tmp_path) == entries(expected, tmp_path)
+    assert ours == expected  # byte for byte: same header, order, wrapping
+    msgfmt_check(catalog_path)
+
+    merged = {e.msgid: e for e in read_catalog_for_update(catalog_path)}
+    for msgid in case.get("expect_fuzzy", ()):
+        assert "fuzzy" in merged[msgid].flags and merged[msgid].previous_msgid
+        assert merged[msgid].msgstr
+    for msgid in case.get("expect_obsolete", ()):
+        assert merged[msgid].obsolete and merged[msgid].msgstr
+    # a translation is never lost
+    kept = {e.msgstr for e in merged.values()}
+    assert {v for v in translations.values()} <= kept
+    header = read_catalog_for_update(catalog_path).metadata
+    assert header["Last-Translator"] == "Ana Pérez <ana@example.org>"
+    assert header["X-Generator"] == "Poedit 3.4"
+
+
+@needs_gettext
+def test_update_agrees_with_msgmerge_on_random_edits(tmp_path: Path) -> None:
+    """Random sentence edits (word changes, insertions, deletions) of a catalog,
+    merged by both tools."""
+    rng = random.Random(5)
+    words = ("water council city public contract river right people must every the of "
+             "and to in all now act cuts audit clean summer law vote rights common good "
+             "privatisation failed tried demand publish").split()
+    sentences = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 14))).capitalize()
+                 + "." for _ in range(40)]
+    sentences = list(dict.fromkeys(sentences))
+    edited = []
+    for sentence in sentences:
+        tokens = sentence[:-1].split()
+        roll = rng.random()
+        if roll < 0.3:
+            tokens[rng.randrange(len(tokens))] = rng.choice(words)
+        elif roll < 0.45:
+            tokens.insert(rng.randrange(len(tokens) + 1), rng.choice(words))
+        elif roll < 0.55 and len(tokens) > 2:
+            del tokens[rng.randrange(len(tokens))]
+        elif roll < 0.65:
+            continue  # the unit is removed
+        edited.append(" ".join(tokens) + ".")
+    old_source = write(tmp_path / "old" / "w", HEAD + "\n\n".join(sentences) + "\n")
+    new_source = write(tmp_path / "new" / "w", HEAD + "\n\n".join(edited) + "\n")
+    template = extract_catalog(load_statement(old_source))
+    catalog = _catalog(template, {e.msgid: f"«{e.msgid.upper()}»" for e in template
+                                  if rng.random() < 0.85})
+    catalog_path = tmp_path / "def.po"
+    catalog_path.write_bytes(catalog_bytes(catalog))
+    template_path = tmp_path / "new.pot"
+    template_path.write_bytes(catalog_bytes(extract_catalog(load_statement(new_source))))
+    ours = catalog_bytes(update_catalog(load_statement(new_source), catalog_path, lang="es"))
+    assert entries(ours, tmp_path) == entries(msgmerge(catalog_path, template_path), tmp_path)
+
+
+def test_update_creates_a_catalog_with_language_and_plural_forms(small: Path) -> None:
+    assert main(["update", str(small), "--lang", "es", "--lang", "pt-BR"]) == 0
+    es = read_catalog_for_update(small.with_name("statement.es.po"))
+    assert es.metadata["Language"] == "es"
+    assert es.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert es.metadata["POT-Creation-Date"] == "2024-03-01 00:00+0000"
+    assert [e.msgid for e in es] == [e.msgid for e in extract_catalog(load_statement(small))]
+    assert all(e.msgstr == "" for e in es)
+    br = read_catalog_for_update(small.with_name("statement.pt-BR.po"))
+    assert br.metadata["Language"] == "pt_BR"
+    assert br.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+
+
+def test_update_writes_the_path_named_in_translations(tmp_path: Path) -> None:
+    source = write(tmp_path / "s", HEAD.replace("---\n\n", "translations:\n  fr: po/fr.po\n---\n\n")
+                   + "Hello there.\n")
+    assert main(["update", str(source), "--lang", "fr"]) == 0
+    assert (source.parent / "po" / "fr.po").is_file()
+    assert not (source.parent / "statement.fr.po").exists()
+
+
+@needs_gettext
+@pytest.mark.parametrize("lang", ["es", "fr", "pt", "pt-BR", "de", "ru", "pl", "cs", "ja"])
+def test_plural_forms_are_those_msginit_writes(lang: str, tmp_path: Path) -> None:
+    template = tmp_path / "t.pot"
+    template.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n',
+                        encoding="utf-8")
+    result = subprocess.run(["msginit", "--no-translator", "-l", lang.replace("-", "_"),
+                             "-i", str(template), "-o", "-"], capture_output=True, check=True)
+    po = polib.pofile(result.stdout.decode("utf-8"))
+    assert plural_forms(lang) == po.metadata["Plural-Forms"]
+
+
+def test_plural_forms_fall_back_to_cldr() -> None:
+    assert plural_forms("ar").startswith("nplurals=6;")
+
+
+def test_update_refuses_a_malformed_catalog_and_leaves_it(
+        small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = small.with_name("statement.es.po")
+    text = ('msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "Water is a right"\n'
+            'msgstr "El agua es\n\nmsgid "Our demands"\nmsgstr ""\n')
+    bad.write_text(text, encoding="utf-8")
+    assert main(["update", str(small), "--lang", "es"]) == 1
+    err = capsys.readouterr().err
+    assert "statement.es.po:6: error: malformed PO file" in err
+    assert bad.read_text(encoding="utf-8") == text
+    with pytest.raises(CatalogError) as info:
+        update_catalog(load_statement(small), bad, lang="es")
+    assert info.value.line == 6
+
+
+def test_update_api_does_not_modify_its_input(small: Path) -> None:
+    statement = load_statement(small)
+    template = extract_catalog(statement)
+    catalog = _catalog(template, {"Water is a right": "El agua es un derecho"})
+    before = catalog_bytes(catalog)
+    update_catalog(template, catalog, lang="es")
+    assert catalog_bytes(catalog) == before
+
+
+# ---------------------------------------------------------------------------
+# status and the build side
+
+
+PARTIAL_STATEMENT = HEAD + """## Our demands
+
+We ask the council to act now.
+
+Read the [full report](https://example.org/report).
+
+Access to water is a human right.[^1]
+
+[^1]: United Nations resolution 64/292.
+"""
+
+PARTIAL_CATALOG = """\
+msgid ""
+msgstr ""
+"Language: es\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "Water is a right"
+msgstr "El agua es un derecho"
+
+msgid "Our demands"
+msgstr ""
+
+#, fuzzy
+msgid "We ask the council to act now."
+msgstr "Pedimos al concejo que actúe ya."
+
+msgid "Read the [full report](https://example.org/report)."
+msgstr "Lea el informe completo."
+
+msgid "Access to water is a human right.[^1]"
+msgstr "El acceso al agua es un derecho humano."
+
+#~ msgid "United Nations resolution 64/292."
+#~ msgstr "Resolución 64/292 de las Naciones Unidas."
+"""
+
+REASONS = {
+    "Our demands": "untranslated (empty msgstr)",
+    "We ask the council to act now.": "fuzzy",
+    "Read the [full report](https://example.org/report).":
+        "drops link target https://example.org/report",
+    "Access to water is a human right.[^1]": "drops footnote [^1]",
+    "United Nations resolution 64/292.": "obsolete",
+}
+
+
+@pytest.fixture()
+def partial(tmp_path: Path) -> Path:
+    source = write(tmp_path / "water", PARTIAL_STATEMENT)
+    source.with_name("statement.es.po").write_text(PARTIAL_CATALOG, encoding="utf-8")
+    return source
+
+
+def test_status_reports_each_reason(partial: Path) -> None:
+    [status] = catalog_status(load_statement(partial))
+    assert isinstance(status, LanguageStatus)
+    assert {p.msgid: p.reason for p in status.problems} == REASONS
+    assert [p.line for p in status.problems] == [6, 8, 10, 12, 14]
+    assert (status.total, status.translated, status.fuzzy, status.untranslated,
+            status.unusable, status.obsolete) == (6, 1, 1, 2, 2, 1)
+    assert status.coverage == 16.7
+    assert status.catalog == "statement.es.po"
+    json.dumps(status.to_dict())
+
+
+def test_status_json_snapshot(partial: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str], data_regression: Any) -> None:
+    monkeypatch.chdir(partial.parent)
+    assert main(["status", "statement.md", "--json"]) == 0
+    data_regression.check(json.loads(capsys.readouterr().out))
+
+
+def test_status_table_and_min_coverage(partial: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", str(partial), "--min-coverage", "10"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["lang", "translated", "fuzzy", "untranslated",
+                                           "unusable", "obsolete", "coverage"]
+    assert out.splitlines()[1].split() == ["es", "1", "1", "2", "2", "1", "16.7%"]
+    assert "statement.md:10: [es] Paragraph: drops link target https://example.org/report" in out
+    assert main(["status", str(partial), "--lang", "es", "--min-coverage", "50"]) == 1
+    assert "coverage 16.7% is below 50%" in capsys.readouterr().err
+    assert main(["status", str(partial), "--lang", "fr"]) == 1
+    assert "statement.fr.po" in capsys.readouterr().err
+
+
+def test_partial_catalog_falls_back_to_english_marked_en(partial: Path) -> None:
+    html = render_html(load_statement(partial), "es")
+    assert '<html lang="es"' in html
+    assert "<h1>El agua es un derecho</h1>" in html
+    assert '<h2 id="our-demands" lang="en">Our demands</h2>' in html
+    assert '<p lang="en">We ask the council to act now.</p>' in html
+    assert ('<p lang="en">Read the <a href="https://example.org/report">full report</a>.</p>'
+            in html)
+    assert '<p lang="en">Access to water is a human right.' in html
+    assert '<p lang="en">United Nations resolution 64/292.' in html
+    for msgstr in ("Pedimos al concejo", "Lea el informe completo",
+                   "El acceso al agua", "Resolución 64/292"):
+        assert msgstr not in html
+
+
+def test_strict_build_refuses_a_partial_catalog(partial: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "dist"
+    assert main(["build", str(partial), "--lang", "es", "--format", "html", "--out", str(out),
+                 "--strict"]) == 1
+    assert not out.exists() or not any(out.iterdir())
+    err = capsys.readouterr().err
+    for line in (6, 8, 10, 12, 14):
+        assert f":{line}:" in err
