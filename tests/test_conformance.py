@@ -60,3 +60,49 @@ def test_pdfua(outputs: list[Path]) -> None:
     _need("pdfua")
     findings = [f for p in outputs if p.suffix == ".pdf" for f in validate.run_pdfua(p)]
     assert findings == [], _show(findings)
+
+
+def test_pdf_structure_checks(outputs: list[Path]) -> None:
+    """ISO 14289-1 / Matterhorn checks of our own (statementpub.pdfinspect)."""
+    from statementpub.pdfinspect import check_structure
+
+    findings = {p.name: check_structure(p.read_bytes()) for p in outputs if p.suffix == ".pdf"}
+    assert findings and all(v == [] for v in findings.values()), findings
+
+
+def test_long_signatory_list_and_table_are_one_structure_element_each(tmp_path: Path) -> None:
+    """500 signatories over many pages: exactly one L for them, one Table per table."""
+    import pikepdf
+
+    from statementpub import Statement, render_pdf
+    from statementpub.pdfinspect import check_structure
+
+    rows = "\n".join(f"| Region {i} | {i * 7} wells |" for i in range(1, 120))
+    body = ("## Where the wells are\n\nThe survey counted wells in every region.\n\n"
+            f"| Region | Wells |\n|---|---|\n{rows}\n\n- one point\n- another point\n")
+    statement = Statement.from_mapping(
+        {"title": "Five hundred voices", "date": "2026-03-22",
+         "signatories": [f"Organisation number {i}" if i % 3 else
+                         {"name": f"Organización número {i}", "lang": "es"}
+                         for i in range(1, 501)]},
+        body, base_dir=tmp_path)
+    pdf = render_pdf(statement)
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
+        assert len(doc.pages) > 10
+        roles: dict[str, int] = {}
+
+        def walk(node: pikepdf.Object) -> None:
+            if isinstance(node, pikepdf.Array):
+                for kid in node:
+                    walk(kid)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                roles[str(node.S)] = roles.get(str(node.S), 0) + 1
+                if "/K" in node:
+                    walk(node.K)
+
+        walk(doc.Root.StructTreeRoot.K)
+    # the body's bullet list and the signatory list
+    assert roles["/L"] == 2
+    assert roles["/Table"] == 1
+    assert roles["/LI"] == 502
+    assert check_structure(pdf) == []

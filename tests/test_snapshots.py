@@ -66,3 +66,26 @@ def test_epub_snapshot(dist: Path, slug: str, lang: str, file_regression: object
         listing = "\n".join(f"{info.filename} {info.compress_type}" for info in epub.infolist())
     file_regression.check(f"===== files\n{listing}\n" + "\n".join(parts),  # type: ignore[attr-defined]
                           extension=".txt", basename=f"{slug}.{lang}.epub")
+
+
+def _condense(node: dict[str, object]) -> dict[str, object]:
+    """The structure tree as a reader hears it: text runs of an element joined into one
+    string (line-by-line Spans without a language of their own are layout, not structure)."""
+    out = {k: v for k, v in node.items() if k != "children"}
+    children = [_condense(c) for c in node.get("children", [])]  # type: ignore[union-attr]
+    if children and all(set(c) <= {"role", "text"} and c.get("role") in ("Span", None)
+                        for c in children):
+        text = " ".join(str(c.get("text", "")) for c in children if c.get("text"))
+        out["text"] = " ".join(filter(None, [str(out.get("text", "")), text]))
+    elif children:
+        out["children"] = children
+    return out
+
+
+@pytest.mark.parametrize(("slug", "lang"), ALL)
+def test_pdf_snapshot(dist: Path, slug: str, lang: str, data_regression: object) -> None:
+    from statementpub.pdfinspect import structure_tree
+
+    tree = structure_tree((dist / f"{slug}.{lang}.pdf").read_bytes())
+    tree["structure"] = [_condense(n) for n in tree["structure"]]  # type: ignore[index]
+    data_regression.check(tree, basename=f"{slug}.{lang}.pdf")  # type: ignore[attr-defined]

@@ -602,3 +602,43 @@ def test_strict_build_refuses_a_partial_catalog(partial: Path, tmp_path: Path,
     err = capsys.readouterr().err
     for line in (6, 8, 10, 12, 14):
         assert f":{line}:" in err
+
+
+@needs_gettext
+def test_obsolete_fuzzy_entries_keep_their_previous_msgid(tmp_path: Path) -> None:
+    """``#~|`` lines (which polib drops) survive a second update, as with msgmerge."""
+    first = write(tmp_path / "one" / "w", HEAD + "Keep this.\n\nWe demand an audit of every "
+                  "public contract.\n")
+    second = write(tmp_path / "two" / "w", HEAD + "Keep this.\n")
+    catalog = _catalog(extract_catalog(load_statement(first)),
+                       {"Keep this.": "Conservar esto.",
+                        "We demand an audit of every public contract.":
+                            "Exigimos una auditoría de cada contrato."},
+                       fuzzy=("We demand an audit of every public contract.",))
+    for entry in catalog:
+        if "fuzzy" in entry.flags:
+            entry.previous_msgid = "We demand an audit of every contract."
+    catalog_path = tmp_path / "def.po"
+    catalog_path.write_bytes(catalog_bytes(catalog))
+    template_path = tmp_path / "two.pot"
+    template_path.write_bytes(catalog_bytes(extract_catalog(load_statement(second))))
+    once = msgmerge(catalog_path, template_path)
+    assert b'#~| msgid "We demand an audit of every contract."' in once
+    assert catalog_bytes(update_catalog(load_statement(second), catalog_path, lang="es")) == once
+    catalog_path.write_bytes(once)
+    again = catalog_bytes(update_catalog(load_statement(second), catalog_path, lang="es"))
+    assert again == msgmerge(catalog_path, template_path) == once
+    # the unit comes back: revived, still fuzzy, with its previous msgid
+    revived = update_catalog(load_statement(first), catalog_path, lang="es")
+    first_template = tmp_path / "one.pot"
+    first_template.write_bytes(catalog_bytes(extract_catalog(load_statement(first))))
+    assert catalog_bytes(revived) == msgmerge(catalog_path, first_template)
+    entry = next(e for e in revived if e.msgid.startswith("We demand"))
+    assert not entry.obsolete and "fuzzy" in entry.flags
+    assert entry.previous_msgid == "We demand an audit of every contract."
+
+
+def test_update_refuses_the_source_language(small: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["update", str(small), "--lang", "en-GB"]) == 1
+    assert "source language" in capsys.readouterr().err

@@ -101,12 +101,17 @@ def _extract(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _update(args: argparse.Namespace, stderr: TextIO) -> int:
+    from .catalogs import same_language
+    from .errors import CatalogError
     from .loader import load_statement
     from .translate import catalog_bytes, catalog_path, extract_catalog, update_catalog
 
     statement = load_statement(args.source)
     template = extract_catalog(statement)
     for lang in dict.fromkeys(args.langs):
+        if same_language(lang, statement.lang):
+            raise CatalogError(f"{lang!r} is the statement's source language: it needs no "
+                               "catalog", path=str(args.source))
         target = catalog_path(statement, lang)
         merged = update_catalog(template, target, lang=lang, fuzzy_matching=args.fuzzy)
         data = catalog_bytes(merged)

@@ -222,16 +222,16 @@ def extract_ui(output: Path | None = None) -> bytes:
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
     }
-    for message in catalog:
-        if not message.id:
+    for item in catalog:
+        if not item.id:
             continue
-        msgid, plural = message.id if isinstance(message.id, tuple) else (message.id, "")
+        msgid, plural = item.id if isinstance(item.id, tuple) else (item.id, "")
         entry = polib.POEntry(
-            msgid=msgid, msgid_plural=plural, msgctxt=message.context,
-            comment="\n".join(dict.fromkeys(message.auto_comments)),
+            msgid=msgid, msgid_plural=plural, msgctxt=item.context,
+            comment="\n".join(dict.fromkeys(item.auto_comments)),
             occurrences=[(path, "") for path in dict.fromkeys(loc[0]
-                                                             for loc in message.locations)],
-            flags=sorted(flag for flag in message.flags if flag != "fuzzy"))
+                                                             for loc in item.locations)],
+            flags=sorted(flag for flag in item.flags if flag != "fuzzy"))
         if plural:
             entry.msgstr_plural = {0: "", 1: ""}
         po.append(entry)

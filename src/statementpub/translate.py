@@ -59,6 +59,7 @@ __all__ = [
     "catalog_path",
     "catalog_status",
     "extract_catalog",
+    "new_catalog",
     "plural_forms",
     "read_catalog_for_update",
     "update_catalog",
@@ -1097,16 +1098,3 @@ def _width_linebreaks(text: Sequence[str], width: int, start_column: int,
     if last is not None and last_column + piece_width > width:
         breaks[last] = True
     return breaks
-
-
-def statement_lang_tags(statement: Statement) -> list[str]:
-    """Languages with a catalog, the source language excepted (for the CLI)."""
-    return [tag for tag in available_catalogs(statement)
-            if not same_language(tag, statement.lang)]
-
-
-def describe(status: LanguageStatus) -> str:
-    """One line of counts, for messages."""
-    return (f"{status.translated} translated, {status.fuzzy} fuzzy, "
-            f"{status.untranslated} untranslated, {status.unusable} unusable, "
-            f"{status.obsolete} obsolete")
