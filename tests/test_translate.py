@@ -642,3 +642,43 @@ def test_update_refuses_the_source_language(small: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["update", str(small), "--lang", "en-GB"]) == 1
     assert "source language" in capsys.readouterr().err
+
+
+@needs_gettext
+def test_catalog_bytes_wraps_as_gettext_does(tmp_path: Path) -> None:
+    """msgcat (gettext's own PO writer) leaves our output byte for byte as it is:
+    UAX #14 break opportunities (spaces, hyphens, dashes, slashes, CJK), escapes,
+    multi-line strings, references, previous msgids and obsolete entries."""
+    rng = random.Random(7)
+    words = ("the of and to organizations asylum non-refoulement U.S.-Mexico protección "
+             "niñez €20 $20 17,000 3.5% 2018-09-20 e.g. (AAMX) A.C. [full letter]"
+             "(https://example.org/letters/safe-third-country.pdf) [^1] **strong** *emph* "
+             "`code` «citation» “quoted” \"dq\" 'sq' back\\slash and/or — – … ¿Qué? ¡Sí! "
+             "日本語の文章 中文字符 العربية עברית Ελληνικά Русский ½ ° § © • × #hash "
+             "{brace} <tag> = + * & | ; : , . ! ?").split(" ")
+    separators = [" "] * 20 + ["", "  ", " — ", "\n", ", ", "/", "-", "\t"]
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    seen: set[str] = set()
+    for _ in range(400):
+        count = rng.randint(1, 50)
+        text = "".join(rng.choice(words) + (rng.choice(separators) if i < count - 1 else "")
+                       for i in range(count))
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        entry = polib.POEntry(
+            msgid=text, msgstr=text[::-1] if rng.random() < 0.6 else "",
+            comment="Paragraph",
+            occurrences=[("statement.md", str(rng.randint(1, 9999)))
+                         for _ in range(rng.randint(0, 12))])
+        if entry.msgstr and rng.random() < 0.2:
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = text[: len(text) // 2]
+        if entry.msgstr and rng.random() < 0.1:
+            entry.obsolete = True
+        po.append(entry)
+    ours = catalog_bytes(po)
+    path = tmp_path / "wrap.po"
+    path.write_bytes(ours)
+    assert subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout == ours

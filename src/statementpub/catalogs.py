@@ -114,8 +114,11 @@ def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CatalogError("the catalog is not valid UTF-8", path=display, line=line) from None
     _check_strings(text, display)
+    # Babel's reader does not know "#~|" (the previous msgid of an obsolete
+    # message, which msgmerge --previous writes): show it a plain comment.
+    checked = re.sub(rb"(?m)^([ \t]*)#~\|", rb"\1# ~|", data)
     try:
-        read_po(io.BytesIO(data), abort_invalid=True)
+        read_po(io.BytesIO(checked), abort_invalid=True)
     except PoFileError as exc:
         lineno = getattr(exc, "lineno", None)
         message = str(exc).split(" on ")[0].split(": ", 1)[-1] if str(exc) else "malformed"

@@ -64,7 +64,42 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-coverage", type=float, metavar="PERCENT",
                    help="exit 1 when a language's coverage is below PERCENT")
     p.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    p = sub.add_parser("check", help="build in a temporary folder and report conformance "
+                                     "findings per edition")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
+                   help="language to check (repeatable); default: as for build")
+    p.add_argument("--validate", action="store_true",
+                   help="also run axe-core, EPUBCheck, DAISY Ace and pdfua "
+                        "(see .ci/install-validators)")
+    p.add_argument("--json", action="store_true", help="print JSON for tools")
     return parser
+
+
+def _check(args: argparse.Namespace, stdout: TextIO) -> int:
+    import json
+
+    from .check import check
+
+    report = check(args.source, langs=args.langs, validate=args.validate)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2), file=stdout)
+        return 0 if report.ok else 1
+    for warning in report.warnings:
+        print(warning, file=stdout)
+    for edition in report.editions:
+        verdict = "no findings" if not edition.findings else \
+            f"{len(edition.findings)} finding(s)"
+        print(f"{edition.lang}: {verdict} ({', '.join(edition.validators)}); "
+              f"{edition.fallbacks} unit(s) shown in the source language", file=stdout)
+        for finding in edition.findings:
+            print(f"  {finding.check} {finding.rule} {finding.location}: {finding.message}",
+                  file=stdout)
+    print("Needs a person (no tool checks these):", file=stdout)
+    for item in report.manual_checks:
+        print(f"  - {item}", file=stdout)
+    return 0 if report.ok else 1
 
 
 def _print_report(report: BuildReport, stream: TextIO) -> None:
@@ -184,8 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     stderr = sys.stderr
     status = 0
-    if args.command in ("extract", "update", "status"):
+    if args.command in ("extract", "update", "status", "check"):
         try:
+            if args.command == "check":
+                return _check(args, sys.stdout)
             if args.command == "extract":
                 return _extract(args, sys.stdout, stderr)
             if args.command == "update":

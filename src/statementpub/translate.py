@@ -104,8 +104,9 @@ def extract_catalog(statement: Statement) -> polib.POFile:
     where one helps (keep link targets, footnote references, image sources).
     The header carries ``Project-Id-Version`` (the slug), ``POT-Creation-Date``
     (the statement's date at midnight UTC, so the same source gives the same
-    bytes), and UTF-8 content type; the other standard fields are present and
-    empty, so ``msgfmt --check`` has nothing to warn about.
+    bytes), and UTF-8 content type; the translator's fields are present and
+    empty, for ``msginit`` or a PO editor to fill (``msgfmt --check`` accepts
+    the file, noting only that a template has no ``Language``).
 
     :param statement: a loaded statement.
     :returns: a new :class:`polib.POFile`; write it with :func:`catalog_bytes`.
