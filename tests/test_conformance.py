@@ -106,3 +106,40 @@ def test_long_signatory_list_and_table_are_one_structure_element_each(tmp_path: 
     assert roles["/Table"] == 1
     assert roles["/LI"] == 502
     assert check_structure(pdf) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_print_stylesheet_hides_nothing_needed(example_dist: Path, lang: str) -> None:
+    """Every passage and every signatory of the edition is in the PDF's text."""
+    import re
+    import subprocess
+
+    from statementpub import load_statement, make_edition
+    from statementpub.markdown import inspect_inline
+    from statementpub.units import iter_units
+
+    from .conftest import example_statements
+
+    source = example_statements()[0]
+    statement = load_statement(source)
+    edition = make_edition(statement, lang)
+    pdf = example_dist / f"{statement.slug}.{lang}.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+    def norm(value: str) -> str:
+        return re.sub(r"\s+", " ", value).strip()
+
+    # print.css prints the address of an external link after its text: "(https://...)"
+    flat = norm(re.sub(r" ?\((?:https?|mailto):[^)\s]+\)", "", text))
+    labels = [note.label for note in statement.body.footnotes]
+    expected = [sig.name for sig in statement.signatories]
+    for unit in iter_units(statement):
+        if unit.role in ("Logo alternative text", "Image alternative text"):
+            continue  # alternative texts are in the structure tree, not the page text
+        value = edition.text(unit.msgid, markup=unit.markup).value
+        visible = inspect_inline(value, labels).visible if unit.markup else value
+        # a footnote reference is printed as its number
+        expected.append(visible)
+    missing = [e for e in expected if norm(e) not in flat]
+    assert missing == []

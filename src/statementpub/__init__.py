@@ -26,6 +26,7 @@ from .errors import (
 )
 from .loader import load_statement
 from .model import Signatory, Statement
+from .translate import LanguageStatus, catalog_status, extract_catalog, update_catalog
 
 try:
     __version__ = version("statementpub")
@@ -42,6 +43,7 @@ __all__ = [
     "Fallback",
     "HtmlRenderError",
     "InterfaceLanguageError",
+    "LanguageStatus",
     "PdfRenderError",
     "RenderError",
     "Signatory",
@@ -53,9 +55,12 @@ __all__ = [
     "ValidatorUnavailable",
     "__version__",
     "build",
+    "catalog_status",
+    "extract_catalog",
     "load_statement",
     "make_edition",
     "render_epub",
     "render_html",
     "render_pdf",
+    "update_catalog",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Union
 
 import polib
 
@@ -20,7 +21,7 @@ from .render.pdf import html_to_pdf, page_label_css
 
 __all__ = ["edition_of", "render_epub", "render_html", "render_pdf"]
 
-CatalogLike = polib.POFile | str | Path | None
+CatalogLike = Union[polib.POFile, str, Path, None]
 
 
 def edition_of(source: Statement | Edition, lang: str | None = None,

@@ -5,8 +5,8 @@ fonts from ``styles/fonts``) with ``pdf_variant="pdf/ua-1"``: a structure
 tree, ``/MarkInfo``, ``/Lang``, ``DisplayDocTitle``, XMP ``pdfuaid:part 1``.
 :mod:`statementpub.render.pdf_tags` repairs what WeasyPrint 70.0 gets wrong
 (``/Lang`` on structure elements, ``TH /Scope``, one structure element per
-HTML element across page breaks). Page numbers live in page-margin boxes,
-which WeasyPrint marks as artifacts.
+HTML element across page breaks, page-margin boxes such as the page numbers
+as pagination artifacts, decorative images as artifacts).
 
 Resources are fetched by :class:`SandboxFetcher`: ``data:`` URIs and files
 inside the allowed folders only; never the network.
