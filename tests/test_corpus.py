@@ -90,7 +90,8 @@ def test_epub_package(corpus_dist: Path, lang: str) -> None:
                 assert re.search(rf'<html [^>]*lang="{lang}" xml:lang="{lang}"', text), name
         chapter = epub.read("EPUB/text/ch001.xhtml").decode()
         other = "es" if lang == "en" else "en"
-        assert chapter.count(f'lang="{other}"') == (12 if lang == "en" else 15)
+        assert chapter.count(f'lang="{other}" xml:lang="{other}"') == (12 if lang == "en" else 15)
+        assert "<section" in chapter and not re.search(r"<section[^>]* lang=", chapter)
 
 
 def _struct_langs(pdf: pikepdf.Pdf) -> list[str]:

@@ -149,20 +149,30 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
     for font in fonts:
         files[f"EPUB/fonts/{font}"] = (styles_dir() / "fonts" / font).read_bytes()
         names.append(f"EPUB/fonts/{font}")
+    # Languages of the headings that open sections, for the table of contents.
+    heading_langs: dict[str, str] = {}
     for name in names:
         if name.endswith(".opf"):
             files[name] = _complete_opf(files[name].decode("utf-8"),
                                         edition.statement.date.isoformat(), fonts
                                         ).encode("utf-8")
-        elif name.endswith("nav.xhtml"):
-            files[name] = _localize_nav(files[name].decode("utf-8"), lab, lang).encode("utf-8")
         elif name.endswith("title_page.xhtml"):
             files[name] = _localize_title_page(files[name].decode("utf-8"), edition,
                                                lab).encode("utf-8")
-        elif name.endswith(".xhtml"):
+        elif name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
             text = files[name].decode("utf-8")
+            base = name.removeprefix("EPUB/")
+            for ident, tag_lang in re.findall(r'<section id="([^"]+)"[^>]*?\slang="([^"]+)"',
+                                              text):
+                heading_langs[f"{base}#{ident}"] = tag_lang
+            text = _mark_languages(text)
             if not re.search(r"<html[^>]*\sxml:lang=", text):
                 raise EpubRenderError(f"{name} has no xml:lang")
+            files[name] = text.encode("utf-8")
+    for name in names:
+        if name.endswith("nav.xhtml"):
+            nav = _localize_nav(files[name].decode("utf-8"), lab, lang)
+            files[name] = _mark_toc(nav, heading_langs).encode("utf-8")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         order = ["mimetype"] + [n for n in names if n != "mimetype"]
@@ -175,6 +185,33 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
                 info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, files[name])
     return out.getvalue()
+
+
+_SECTION_LANG = re.compile(r'(<section\b[^>]*?)\s(?:xml:)?lang="[^"]*"')
+_LANG_ONLY = re.compile(r'<(?!html\b)([a-z][a-z0-9]*)\b([^>]*?)\slang="([^"]+)"([^>]*)>')
+
+
+def _mark_languages(xhtml: str) -> str:
+    """Correct pandoc's language attributes in a content document.
+
+    pandoc copies a heading's attributes onto the ``section`` it opens, so a
+    heading shown in the source language would mark its whole section (the
+    translated paragraphs too) as that language: the ``lang`` stays on the
+    heading only. Every ``lang`` gets its ``xml:lang`` twin, which XHTML
+    reading systems read first.
+    """
+    previous = None
+    while previous != xhtml:
+        previous = xhtml
+        xhtml = _SECTION_LANG.sub(r"\1", xhtml)
+
+    def twin(match: re.Match[str]) -> str:
+        tag, before, lang, after = match.groups()
+        if "xml:lang=" in before + after:
+            return match.group(0)
+        return f'<{tag}{before} lang="{lang}" xml:lang="{lang}"{after}>'
+
+    return _LANG_ONLY.sub(twin, xhtml)
 
 
 def _complete_opf(opf: str, date: str, fonts: list[str]) -> str:
@@ -214,13 +251,25 @@ def _localize_nav(nav: str, lab: Labels, lang: str) -> str:
     return nav
 
 
+def _mark_toc(nav: str, heading_langs: dict[str, str]) -> str:
+    """Give a table-of-contents entry the language of the heading it names."""
+    def mark(match: re.Match[str]) -> str:
+        tag_lang = heading_langs.get(match.group(1))
+        if tag_lang is None:
+            return match.group(0)
+        return f'<a href="{match.group(1)}" lang="{tag_lang}" xml:lang="{tag_lang}">'
+    return re.sub(r'<a href="([^"]+)">', mark, nav)
+
+
 def _localize_title_page(page: str, edition: Edition, lab: Labels) -> str:
     date = edition.statement.date.isoformat()
     localized = (f'<p class="date"><time datetime="{date}"{_lang(lab.date.lang, edition.lang)}>'
                  f"{_xml(lab.date.value)}</time></p>")
     page = re.sub(r'<p class="date">[^<]*</p>', lambda m: localized, page)
     kind = f'<p class="kind"{_lang(lab.kind.lang, edition.lang)}>{_xml(lab.kind.value)}</p>'
-    return page.replace('<h1 class="title"', kind + '\n  <h1 class="title"', 1)
+    title = edition.text(edition.statement.title)
+    return page.replace('<h1 class="title"',
+                        kind + f'\n  <h1 class="title"{_lang(title.lang, edition.lang)}', 1)
 
 
 def _lang(lang: str, inherited: str) -> str:
