@@ -6,19 +6,29 @@ exists, its msgstr is non-empty, it is neither fuzzy nor obsolete, it has no
 raw HTML and only allowed URLs, and it has exactly the same link targets,
 image sources and footnote references as its msgid, counted with repetition).
 
-polib is the catalog model; because polib silently accepts some malformed
-files (an unterminated string), every file is first read with Babel's strict
-reader, whose error names the line.
+polib is the catalog model; because polib (and Babel) silently accept many
+malformed files (an unterminated string, a keyword without quotes, a stray
+string, an invalid escape, a duplicate message), every file is first checked
+line by line against the PO grammar as GNU msgfmt reads it
+(:func:`check_po_syntax`), and then read with Babel's strict reader; each
+error names the file and line.
+
+A catalog is found only inside the statement's folder (a symbolic link
+pointing outside counts as outside) and read only up to
+:data:`MAX_CATALOG_BYTES`.
 """
 
 from __future__ import annotations
 
+import glob
 import io
 import re
+import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import polib
 from babel.messages.pofile import PoFileError, read_po
@@ -27,8 +37,11 @@ from .errors import CatalogError
 from .markdown import inspect_inline
 from .model import Statement
 
-__all__ = ["CatalogIndex", "find_catalog", "judge", "primary_language", "read_catalog",
-           "same_language"]
+__all__ = ["MAX_CATALOG_BYTES", "CatalogIndex", "check_po_syntax", "find_catalog", "judge",
+           "primary_language", "read_catalog", "read_catalog_bytes", "same_language"]
+
+#: Catalogs larger than this are refused (bytes): 16 MiB.
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
 
 
 def primary_language(tag: str) -> str:
@@ -51,12 +64,14 @@ def find_catalog(statement: Statement, lang: str) -> Path:
     :raises CatalogError: no catalog exists; the message names the path(s) looked for.
     """
     wanted = lang.lower()
+    source = str(statement.path) if statement.path is not None else None
     for tag, path in statement.translations.items():
         if tag.lower() == wanted:
+            line = _translations_line(statement, tag)
             if not path.is_file():
                 raise CatalogError(f"the catalog for {lang!r} named in 'translations' does "
-                                   f"not exist: {path}", path=statement.display_path,
-                                   line=statement.line_of("translations"))
+                                   f"not exist: {path}", path=source, line=line)
+            _check_inside(statement, path, line)
             return path
     if statement.base_dir is None:
         raise CatalogError(f"no catalog for {lang!r}: the statement has no folder; pass "
@@ -66,17 +81,56 @@ def find_catalog(statement: Statement, lang: str) -> Path:
     for tag in tags:
         for tag_path in statement.translations.items():
             if tag_path[0].lower() == tag.lower():
-                return tag_path[1]
+                path = tag_path[1]
+                line = _translations_line(statement, tag_path[0])
+                if not path.is_file():
+                    raise CatalogError(f"the catalog for {tag!r} named in 'translations' "
+                                       f"does not exist: {path}", path=source, line=line)
+                _check_inside(statement, path, line)
+                return path
         candidate = statement.base_dir / f"{statement.stem}.{tag}.po"
         tried.append(candidate)
-        if candidate.is_file():
-            return candidate
-        # case-insensitive match on the file system
-        for existing in sorted(statement.base_dir.glob(f"{statement.stem}.*.po")):
-            if existing.name.lower() == candidate.name.lower():
-                return existing
+        found = candidate if candidate.is_file() else None
+        if found is None:
+            # case-insensitive match on the file system
+            pattern = f"{glob.escape(statement.stem)}.*.po"
+            for existing in sorted(statement.base_dir.glob(pattern)):
+                if existing.name.lower() == candidate.name.lower():
+                    found = existing
+                    break
+        if found is not None:
+            _check_inside(statement, found, 1)
+            return found
+    # No line of the file asks for the language (it came from the command line or
+    # the API): point at 'translations' when there is one, else at the file.
     raise CatalogError(f"no catalog for language {lang!r}: looked for "
-                       + " and ".join(str(p) for p in tried))
+                       + " and ".join(str(p) for p in tried),
+                       path=source, line=(statement.line_of("translations") or 1) if source
+                       else 0)
+
+
+def _translations_line(statement: Statement, tag: str) -> int:
+    """The line of ``tag``'s entry under ``translations`` (tags compare case-insensitively)."""
+    for field, line in statement.lines.items():
+        if field.startswith("translations.") and \
+                field[len("translations."):].lower() == tag.lower():
+            return line
+    return statement.line_of("translations") or (1 if statement.path is not None else 0)
+
+
+def _check_inside(statement: Statement, path: Path, line: int) -> None:
+    """Refuse a catalog that is, or links to, a file outside the statement's folder."""
+    if statement.base_dir is None:
+        return
+    try:
+        inside = path.resolve().is_relative_to(statement.base_dir.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    if not inside:
+        source = str(statement.path) if statement.path is not None else None
+        raise CatalogError(f"the catalog {path} is outside the statement folder (a symbolic "
+                           "link pointing outside counts as outside)",
+                           path=source, line=line if source else 0)
 
 
 def available_catalogs(statement: Statement) -> list[str]:
@@ -99,21 +153,44 @@ def read_catalog(path: str | Path, *, display: str | None = None) -> polib.POFil
     """
     path = Path(path)
     shown = display or str(path)
+    return parse_catalog(read_catalog_bytes(path, display=shown), display=shown)
+
+
+def read_catalog_bytes(path: str | Path, *, display: str | None = None) -> bytes:
+    """The bytes of a catalog file, refusing folders, devices and files over
+    :data:`MAX_CATALOG_BYTES`.
+
+    :raises CatalogError: the file cannot be read or is too large.
+    """
+    path = Path(path)
+    shown = display or str(path)
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CatalogError("cannot read the catalog: not a regular file", path=shown)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CATALOG_BYTES + 1)
     except OSError as exc:
-        raise CatalogError(f"cannot read the catalog: {exc.strerror}", path=shown) from None
-    return parse_catalog(data, display=shown)
+        raise CatalogError(f"cannot read the catalog: {exc.strerror or exc}",
+                           path=shown) from None
+    if len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(f"the catalog is larger than {MAX_CATALOG_BYTES} bytes (16 MiB)",
+                           path=shown, line=1)
+    return data
 
 
 def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
     """Parse PO ``data`` strictly (see :func:`read_catalog`)."""
+    if len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(f"the catalog is larger than {MAX_CATALOG_BYTES} bytes (16 MiB)",
+                           path=display, line=1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = len(re.findall(rb"\r\n|\r|\n", data[:exc.start])) + 1
         raise CatalogError("the catalog is not valid UTF-8", path=display, line=line) from None
-    _check_strings(text, display)
+    check_po_syntax(text, display)
+    data = text.encode("utf-8")  # without the byte order mark, which Babel's reader refuses
     # Babel's reader does not know "#~|" (the previous msgid of an obsolete
     # message, which msgmerge --previous writes): show it a plain comment.
     checked = re.sub(rb"(?m)^([ \t]*)#~\|", rb"\1# ~|", data)
@@ -123,28 +200,150 @@ def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
         lineno = getattr(exc, "lineno", None)
         message = str(exc).split(" on ")[0].split(": ", 1)[-1] if str(exc) else "malformed"
         raise CatalogError(f"malformed PO file: {message}", path=display,
-                           line=(lineno + 1) if isinstance(lineno, int) else 0) from None
-    except (ValueError, IndexError) as exc:
-        raise CatalogError(f"malformed PO file: {exc}", path=display) from None
+                           line=(lineno + 1) if isinstance(lineno, int) else 1) from None
+    except (ValueError, IndexError, LookupError) as exc:
+        raise CatalogError(f"malformed PO file: {exc}", path=display, line=1) from None
     try:
         return polib.pofile(text, wrapwidth=79)
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"malformed PO file: {exc}", path=display) from None
+    except (OSError, ValueError, LookupError) as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise CatalogError(f"malformed PO file: {exc}", path=display,
+                           line=int(match.group(1)) if match else 1) from None
 
 
-_STRING_LINE = re.compile(
-    r'(?:#~\|?|#\|)?\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?(".*)')
-_STRINGS = re.compile(r'(?:"(?:[^"\\]|\\.)*"\s*)+')
+_KEYWORD_LINE = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s"])\s*(.*)')
+_STRINGS = re.compile(r'(?:"(?:[^"\\]|\\.)*"[ \t]*)+')
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r'\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+)')
 
 
-def _check_strings(text: str, display: str) -> None:
-    """Refuse a string that is not closed on its line (Babel and polib read
-    ``msgstr "abc`` as ``"ab"`` without a word; msgfmt calls it a fatal error)."""
-    for number, line in enumerate(text.split("\n"), 1):
-        match = _STRING_LINE.fullmatch(line.strip())
-        if match and not _STRINGS.fullmatch(match.group(1)):
-            raise CatalogError("malformed PO file: a string is not closed on its line",
-                               path=display, line=number)
+@dataclass
+class _Entry:
+    """The grammar state of one message while its lines are read."""
+
+    state: str = "none"  # none | msgctxt | msgid | msgid_plural | msgstr
+    line: int = 0  # where the message starts (its msgctxt or msgid)
+    context: str | None = None
+    msgid: str = ""
+    plural_index: int = -1
+    current: str = ""  # the keyword that continuation strings extend
+
+
+def check_po_syntax(text: str, display: str = "<catalog>") -> None:
+    """Check ``text`` against the PO grammar, as GNU msgfmt reads it.
+
+    Every line is blank, a comment (``#``...), a keyword (``msgctxt``,
+    ``msgid``, ``msgid_plural``, ``msgstr``, ``msgstr[N]``) followed by one or
+    more quoted strings, or a quoted string continuing the keyword before it;
+    obsolete messages (``#~``) follow the same grammar, and previous msgids
+    (``#|``, ``#~|``) must hold well-formed strings. Keywords come in the order
+    msgctxt, msgid, msgid_plural, msgstr (``msgstr[0]``, ``msgstr[1]``... after a
+    ``msgid_plural``); strings are closed on their line and hold only C escapes;
+    a message (context and msgid) is defined once.
+
+    :raises CatalogError: ``display:LINE: error: malformed PO file: ...``.
+    """
+    def fail(line: int, message: str) -> NoReturn:
+        raise CatalogError(f"malformed PO file: {message}", path=display, line=line)
+
+    entries = {False: _Entry(), True: _Entry()}  # active, obsolete
+    seen: dict[tuple[bool, str | None, str], int] = {}
+
+    def finish(obsolete: bool) -> _Entry:
+        entry = entries[obsolete]
+        if entry.state in ("msgctxt", "msgid", "msgid_plural"):
+            fail(entry.line, "this message has no msgstr")
+        if entry.state == "msgstr":
+            key = (obsolete, entry.context, entry.msgid)
+            if key in seen:
+                fail(entry.line, f"duplicate message {_short(entry.msgid)} (first defined on "
+                     f"line {seen[key]})")
+            seen[key] = entry.line
+        entries[obsolete] = _Entry()
+        return entries[obsolete]
+
+    def strings(rest: str, number: int) -> str:
+        if not _STRINGS.fullmatch(rest):
+            if rest.startswith('"'):
+                fail(number, "a string is not closed on its line")
+            fail(number, "expected a quoted string")
+        parts = []
+        for match in _STRING.finditer(rest):
+            body = match.group(1)
+            index = body.find("\\")
+            while index >= 0:
+                escape = _ESCAPE.match(body, index)
+                if escape is None:
+                    fail(number, f"invalid escape sequence {body[index:index + 2]!r}")
+                index = body.find("\\", escape.end())
+            parts.append(body)
+        return "".join(parts)
+
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].strip()
+        if line.startswith("#|") or (obsolete and line.startswith("|")):
+            previous = line[2:] if line.startswith("#|") else line[1:]
+            match = _KEYWORD_LINE.fullmatch(previous.strip())
+            content = match.group(3) if match else previous.strip()
+            if content:
+                strings(content, number)
+            continue
+        if not line or line.startswith("#"):
+            continue
+        entry = entries[obsolete]
+        if line.startswith('"'):
+            if entry.state == "none":
+                fail(number, "a string that follows no keyword (msgid, msgstr...)")
+            value = strings(line, number)
+            if entry.current == "msgid":
+                entry.msgid += value
+            elif entry.current == "msgctxt":
+                entry.context = (entry.context or "") + value
+            continue
+        match = _KEYWORD_LINE.fullmatch(line)
+        if match is None:
+            fail(number, f"unknown keyword {_short(line.split()[0])} (expected msgctxt, "
+                 "msgid, msgid_plural, msgstr or a quoted string)")
+        keyword, index, rest = match.group(1), match.group(2), match.group(3)
+        value = strings(rest, number)
+        if keyword == "msgctxt":
+            entry = finish(obsolete)
+            entry.state, entry.line, entry.context = "msgctxt", number, value
+        elif keyword == "msgid":
+            if entry.state != "msgctxt":
+                entry = finish(obsolete)
+                entry.line = number
+            entry.state, entry.msgid = "msgid", value
+        elif keyword == "msgid_plural":
+            if entry.state != "msgid":
+                fail(number, "msgid_plural without a msgid before it")
+            entry.state = "msgid_plural"
+        elif index is None:
+            if entry.state == "msgid_plural":
+                fail(number, "a message with msgid_plural needs msgstr[0], msgstr[1]...")
+            if entry.state != "msgid":
+                fail(number, "msgstr without a msgid before it")
+            entry.state = "msgstr"
+        else:
+            if entry.state == "msgid":
+                fail(number, f"msgstr[{index}] without a msgid_plural before it")
+            if entry.state not in ("msgid_plural", "msgstr") or entry.plural_index < -1 or \
+                    int(index) != entry.plural_index + 1:
+                fail(number, f"msgstr[{index}] out of order (expected "
+                     f"msgstr[{entry.plural_index + 1}])")
+            entry.plural_index = int(index)
+            entry.state = "msgstr"
+        entry.current = keyword.split("[")[0]
+    finish(False)
+    finish(True)
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:45] + "…")
+
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from types import MappingProxyType
 import polib
 
 from .catalogs import CatalogIndex, find_catalog, judge, read_catalog, same_language
-from .errors import CatalogError
+from .errors import CatalogError, Diagnostic, InterfaceLanguageError
 from .i18n import Interface, UiText, interface
 from .loader import normalize_lang
 from .markdown import fold
@@ -112,7 +112,15 @@ def make_edition(
     tag = normalize_lang(lang)
     if tag is None:
         raise CatalogError(f"unknown language tag {lang!r}")
-    ui = interface(tag)
+    try:
+        ui = interface(tag)
+    except InterfaceLanguageError as exc:
+        # Name the statement, and the line of 'lang' when the source language is the one.
+        if exc.diagnostics or statement.path is None:
+            raise
+        line = statement.line_of("lang") if same_language(tag, statement.lang) else 0
+        raise InterfaceLanguageError(exc.message, diagnostics=[
+            Diagnostic(exc.message, str(statement.path), line or 1)]) from None
     labels = tuple(note.label for note in statement.body.footnotes)
     texts: dict[tuple[str, bool], Text] = {}
     fallbacks: list[Fallback] = []

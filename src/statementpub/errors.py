@@ -57,11 +57,11 @@ class Diagnostic:
     field: str | None = None
 
     def __str__(self) -> str:
+        # ``path:line: severity: message``; the column stays on the object (tools
+        # may use it) but is not printed, so every line has one shape.
         where = self.path or "<statement>"
         if self.line:
             where += f":{self.line}"
-            if self.column:
-                where += f":{self.column}"
         message = self.message
         if self.field and not self.line:
             message = f"{self.field}: {message}"

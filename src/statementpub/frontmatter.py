@@ -103,6 +103,35 @@ class _Reader:
         return YMap(tuple(entries), self.line(node))
 
 
+def _flow_too_deep(text: str) -> int:
+    """The 1-based line where ``[``/``{`` flow collections (outside quotes and
+    comments, roughly) nest deeper than :data:`MAX_DEPTH`, or 0: where to point
+    after PyYAML ran out of stack."""
+    depth = 0
+    quote = ""
+    for number, line in enumerate(text.split("\n"), 1):
+        index = 0
+        while index < len(line):
+            ch = line[index]
+            if quote:
+                if ch == "\\" and quote == '"':
+                    index += 1
+                elif ch == quote:
+                    quote = ""
+            elif ch in "\"'" and (index == 0 or line[index - 1] in " \t[{,:"):
+                quote = ch
+            elif ch == "#" and (index == 0 or line[index - 1] in " \t"):
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+            index += 1
+    return 0
+
+
 class _TooLarge(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -120,6 +149,12 @@ def read_front_matter(
     reader = _Reader(path, first_line)
     try:
         node = yaml.compose(text, Loader=yaml.BaseLoader)  # noqa: S506 - base loader: no tags
+    except RecursionError:
+        # PyYAML composes nested collections recursively: ``[[[[...`` exhausts the
+        # stack before _Reader can count the depth.
+        line = _flow_too_deep(text)
+        return None, [Diagnostic(f"front matter is nested deeper than {MAX_DEPTH}", path,
+                                 line + first_line - 1 if line else first_line)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + first_line if mark is not None else first_line

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -45,7 +46,7 @@ _LOGO_KEYS = ("src", "alt")
 _LINK_KEYS = ("label", "url")
 _SIGNATORY_KEYS = ("name", "lang", "url", "country", "note")
 _CONTACT_KEYS = ("name", "email", "phone")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 _SPDX = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
 
@@ -96,7 +97,9 @@ class _Checker:
                            f"allowed: {', '.join(allowed)}")
 
     def text(self, node: YValue | None, field: str, *, required: bool = False,
-             line: int = 0) -> str | None:
+             line: int = 0, name: bool = False) -> str | None:
+        """A plain-text value. ``name``: a person's or organisation's name, where
+        ``Null`` is a surname, not YAML's null (only ``~`` and nothing are empty)."""
         if node is None:
             if required:
                 self.error(line, field, f"'{field}' is required")
@@ -106,7 +109,8 @@ class _Checker:
                        + ("list" if isinstance(node, YSeq) else "mapping"))
             return None
         value = node.value
-        if node.plain and value in ("", "~", "null", "Null", "NULL") and not self.from_mapping:
+        nulls = ("", "~") if name else ("", "~", "null", "Null", "NULL")
+        if node.plain and value in nulls and not self.from_mapping:
             value = ""
         if not value.strip():
             if required:
@@ -198,7 +202,7 @@ def _check_statement(
     if date is None:
         date_text = c.text(root.get("date"), "date", required=True, line=ln("date"))
         if date_text is not None:
-            if not _DATE.match(date_text.strip()):
+            if not _DATE.fullmatch(date_text.strip()):
                 c.error(ln("date"), "date", f"date {date_text!r} must be written YYYY-MM-DD")
             else:
                 try:
@@ -240,7 +244,7 @@ def _check_statement(
     if pub is not None:
         c.keys(pub, _PUBLISHER_KEYS, "publisher")
         name = c.text(pub.get("name"), "publisher.name", required=True,
-                      line=pub.key_line("name"))
+                      line=pub.key_line("name"), name=True)
         url = c.url(pub.get("url"), "publisher.url", line=pub.key_line("url"))
         logo = None
         logo_node = c.mapping(pub.get("logo"), "publisher.logo", pub.key_line("logo"))
@@ -300,7 +304,8 @@ def _check_statement(
             c.error(node.key_line("email"), "contact.email",
                     f"{email!r} is not an e-mail address")
             email = None
-        contact = Contact(c.text(node.get("name"), "contact.name", line=node.key_line("name")),
+        contact = Contact(c.text(node.get("name"), "contact.name", line=node.key_line("name"),
+                                 name=True),
                           email.strip() if email else None,
                           c.text(node.get("phone"), "contact.phone", line=node.key_line("phone")))
 
@@ -340,8 +345,12 @@ def _check_statement(
             if base_dir is None:
                 c.error(line, field, "catalog paths need a statement folder (base_dir)")
                 continue
-            target = (base_dir / rel).resolve()
-            if Path(rel).is_absolute() or not target.is_relative_to(base_dir.resolve()):
+            try:
+                target = (base_dir / rel).resolve()
+                inside = target.is_relative_to(base_dir.resolve())
+            except (OSError, RuntimeError, ValueError):
+                target, inside = base_dir, False
+            if Path(rel).is_absolute() or not inside:
                 c.error(line, field, f"catalog path {rel!r} must stay inside the "
                         "statement folder")
                 continue
@@ -371,13 +380,14 @@ def _check_statement(
 
 def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Signatory | None:
     if isinstance(item, YScalar):
-        name = c.text(item, f"{field}.name", required=True, line=item.line)
+        name = c.text(item, f"{field}.name", required=True, line=item.line, name=True)
         return Signatory(name, default_lang, line=item.line) if name else None
     node = c.mapping(item, field, item.line)
     if node is None:
         return None
     c.keys(node, _SIGNATORY_KEYS, field)
-    name = c.text(node.get("name"), f"{field}.name", required=True, line=node.key_line("name"))
+    name = c.text(node.get("name"), f"{field}.name", required=True, line=node.key_line("name"),
+                  name=True)
     lang = default_lang
     if node.get("lang") is not None:
         lang = c.lang(node.get("lang"), f"{field}.lang", node.key_line("lang")) or default_lang
@@ -412,12 +422,45 @@ def _decode(data: bytes, path: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = data[:exc.start]
+        line = len(re.findall(rb"\r\n|\r|\n", before)) + 1
+        column = exc.start - max(before.rfind(b"\n"), before.rfind(b"\r"))
         raise StatementError([Diagnostic(
             f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
             "save it as UTF-8", path, line, column)]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_source(source: Path, display: str) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_SOURCE_BYTES`.
+
+    The size is checked on what is read, not only on what ``stat`` says, so a
+    device or a file that grows cannot make the loader read without end.
+    """
+    def too_large(size: str) -> StatementError:
+        return StatementError.single(
+            f"the file is {size} bytes; statements are limited to {MAX_SOURCE_BYTES} bytes "
+            "(5 MiB)", path=display, line=1)
+
+    try:
+        info = source.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise StatementError.single("is a folder, not a statement file", path=display)
+        if not stat.S_ISREG(info.st_mode):
+            raise StatementError.single("is not a regular file (a device, pipe or socket)",
+                                        path=display)
+        if info.st_size > MAX_SOURCE_BYTES:
+            raise too_large(str(info.st_size))
+        with source.open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        raise StatementError.single(f"cannot read the file: {exc.strerror or exc}",
+                                    path=display) from None
+    except ValueError as exc:  # an embedded NUL in the path
+        raise StatementError.single(f"cannot read the file: {exc}", path=display) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise too_large(f"more than {MAX_SOURCE_BYTES}")
+    return data
 
 
 def load_statement(path: str | Path) -> Statement:
@@ -430,18 +473,7 @@ def load_statement(path: str | Path) -> Statement:
     """
     source = Path(path)
     display = str(path)
-    try:
-        size = source.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise StatementError.single(
-                f"the file is {size} bytes; statements are limited to {MAX_SOURCE_BYTES} "
-                "bytes", path=display, line=1)
-        data = source.read_bytes()
-    except IsADirectoryError:
-        raise StatementError.single("is a folder, not a statement file", path=display) from None
-    except OSError as exc:
-        raise StatementError.single(f"cannot read the file: {exc.strerror}",
-                                    path=display) from None
+    data = _read_source(source, display)
     text = _decode(data, display)
     lines = text.split("\n")
     if not lines or lines[0].rstrip(" \t") != "---":

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -45,7 +46,10 @@ from .model import (
 )
 
 __all__ = [
+    "MAX_IMAGE_BYTES",
+    "MAX_NESTING",
     "InlineInfo",
+    "check_image_file",
     "check_url",
     "fold",
     "inspect_inline",
@@ -61,9 +65,25 @@ VAGUE_LINK_TEXTS = frozenset({
     "leer más", "lea más", "más", "enlace", "este enlace",
 })
 
+#: Lists and block quotes nested deeper than this are refused (markdown-it would
+#: silently drop what lies beyond its own nesting limit).
+MAX_NESTING = 16
+#: markdown-it's recursion limit (token levels): above anything MAX_NESTING lets
+#: through (a list level is two token levels; tables and footnotes add a few).
+_PARSER_NESTING = 64
+#: Images larger than this are refused (bytes): 10 MiB.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
 _WS = re.compile(r"\s+")
 _HEADING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 _ALLOWED_SCHEMES = ("https", "http", "mailto")
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """``repr(text)``, shortened in the middle when long (for messages)."""
+    if len(text) > limit:
+        text = text[: limit // 2] + "…" + text[-(limit // 4):]
+    return repr(text)
 
 
 def fold(text: str) -> str:
@@ -79,22 +99,26 @@ def check_url(url: str, *, allow_fragment: bool) -> str | None:
     """
     if allow_fragment and url.startswith("#") and len(url) > 1 and not _WS.search(url):
         return None
-    if any(ord(ch) < 0x20 or ch.isspace() for ch in url):
-        return f"URL {url!r} contains white space or control characters"
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in url):
+        return f"URL {shown(url)} contains white space or control characters"
+    unsafe = "".join(sorted({ch for ch in url if ch in '"<>\\`'}))
+    if unsafe:
+        return (f"URL {shown(url)} contains {unsafe!r}, which a URL cannot hold "
+                "(percent-encode it)")
     try:
         parts = urlsplit(url)
     except ValueError:
-        return f"URL {url!r} is malformed"
+        return f"URL {shown(url)} is malformed"
     scheme = parts.scheme.lower()
     if scheme not in _ALLOWED_SCHEMES:
         if not scheme:
-            return (f"URL {url!r} is not absolute: use https:, http: or mailto:"
+            return (f"URL {shown(url)} is not absolute: use https:, http: or mailto:"
                     + (" (or a #fragment)" if allow_fragment else ""))
         return f"URL scheme {parts.scheme!r} is not allowed (use https:, http: or mailto:)"
     if scheme in ("http", "https") and not parts.netloc:
-        return f"URL {url!r} has no host"
+        return f"URL {shown(url)} has no host"
     if scheme == "mailto" and len(url) <= len("mailto:"):
-        return f"URL {url!r} has no address"
+        return f"URL {shown(url)} has no address"
     return None
 
 
@@ -107,7 +131,8 @@ def slugify(text: str) -> str:
 
 
 def _make_parser(*, html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False,
+                                   "maxNesting": _PARSER_NESTING})
     md.enable("table")
     md.use(footnote_plugin)
     md.use(attrs_plugin, after=("image",))
@@ -167,9 +192,38 @@ def parse_body(
     ctx = _BodyContext(path, first_line - 1, base_dir, text.split("\n"), field_name=field_name)
     env: EnvType = {}
     tokens = _PARSER.parse(text, env)
+    too_deep = _too_deep(tokens)
+    if too_deep is not None:
+        ctx.error(ctx.line_of(too_deep), f"lists and block quotes are nested more than "
+                  f"{MAX_NESTING} levels deep here: flatten the structure")
+        return Document((), (), MappingProxyType({})), ctx.diagnostics
     blocks, footnotes = _Converter(ctx, tokens).document()
     return Document(tuple(blocks), tuple(footnotes), MappingProxyType(dict(ctx.images))), \
         ctx.diagnostics
+
+
+_CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
+_CONTAINER_ENDS = ("bullet_list_close", "ordered_list_close", "blockquote_close")
+
+
+def _too_deep(tokens: Sequence[Token]) -> Token | None:
+    """The first token nested deeper than the renderers accept, or ``None``.
+
+    markdown-it stops parsing at its nesting limit and drops the rest of the
+    document without a word; refusing anything near that limit means nothing is
+    ever lost silently.
+    """
+    depth = 0
+    for token in tokens:
+        if token.type in _CONTAINERS:
+            depth += 1
+            if depth > MAX_NESTING:
+                return token
+        elif token.type in _CONTAINER_ENDS:
+            depth -= 1
+        if token.level >= _PARSER_NESTING - 2:
+            return token
+    return None
 
 
 class _Converter:
@@ -371,7 +425,7 @@ class _Converter:
         src = str(image.attrs.get("src", ""))
         classes = str(image.attrs.get("class", "")).split()
         if not fold(image.content) and "decorative" not in classes:
-            ctx.error(line, f"image {src!r} has no alternative text: describe it, "
+            ctx.error(line, f"image {shown(src)} has no alternative text: describe it, "
                       "or mark it {.decorative} if it carries no information")
         resolved = resolve_resource(src, ctx.base_dir)
         if isinstance(resolved, str):
@@ -391,7 +445,9 @@ class _Places:
     def __init__(self, ctx: _BodyContext, start: int, end: int) -> None:
         self.start = start
         self.found: dict[tuple[str, str], list[int]] = {}
-        for number in range(start, max(start, end) + 1):
+        if end <= start:
+            return  # one line: everything is on it
+        for number in range(start, end + 1):
             index = number - ctx.offset - 1
             if not 0 <= index < len(ctx.lines):
                 continue
@@ -421,25 +477,149 @@ class _Places:
 def resolve_resource(src: str, base_dir: Path | None) -> Path | str:
     """Resolve an image path inside the statement folder, or say why it cannot be.
 
-    Absolute paths, URLs (remote or ``data:``), escapes with ``..`` or through
-    symbolic links, and missing files are refused.
+    ``src`` is the path as markdown-it gives it (percent-encoded: ``r%C3%ADo.png``
+    is ``río.png``). Absolute paths, URLs (remote or ``data:``), escapes with
+    ``..`` or through symbolic links, missing files, and files that are not a
+    safe image (:func:`check_image_file`) are refused.
     """
     if not src:
         return "image has no source"
-    if urlsplit(src).scheme or src.startswith("//"):
-        return f"image {src!r} is not a file inside the statement folder (remote and " \
+    try:
+        parts = urlsplit(src)
+    except ValueError:
+        return f"image {shown(src)} is not a file inside the statement folder"
+    if parts.scheme or src.startswith("//"):
+        return f"image {shown(src)} is not a file inside the statement folder (remote and " \
                "data: images are not allowed)"
-    if src.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", src):
-        return f"image path {src!r} is absolute: give a path relative to the statement folder"
+    if parts.query or parts.fragment:
+        return f"image {shown(src)} is not a file name (it has a '?' or '#' part)"
+    try:
+        path = unquote(parts.path, errors="strict") if "%" in parts.path else parts.path
+    except UnicodeDecodeError:
+        return f"image path {shown(src)} is not a UTF-8 file name"
+    if path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
+        return f"image path {shown(src)} is absolute: give a path relative to the statement folder"
+    if "\0" in path or any(ord(ch) < 0x20 for ch in path):
+        return f"image path {shown(src)} contains control characters"
     if base_dir is None:
-        return f"image {src!r} cannot be resolved: the statement has no folder (base_dir)"
-    base = base_dir.resolve()
-    target = (base / src).resolve()
-    if not target.is_relative_to(base):
-        return f"image {src!r} is outside the statement folder"
-    if not target.is_file():
-        return f"image {src!r} does not exist"
+        return f"image {shown(src)} cannot be resolved: the statement has no folder (base_dir)"
+    try:
+        base = base_dir.resolve()
+        target = (base / path).resolve()
+        if not target.is_relative_to(base):
+            return f"image {shown(src)} is outside the statement folder"
+        if not target.is_file():
+            return f"image {shown(src)} does not exist"
+    except (OSError, RuntimeError, ValueError) as exc:  # too long, a symlink loop
+        return f"image {shown(src)} cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    problem = check_image_file(target)
+    if problem:
+        return f"image {shown(src)} {problem}"
     return target
+
+
+#: File name extensions of the images an edition may hold (EPUB 3 core media
+#: types), with the name of their format.
+_IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF",
+                  ".webp": "WebP", ".svg": "SVG"}
+
+
+def check_image_file(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be published as an image, or ``None``.
+
+    Its format must be one of the EPUB core image types, agree with its name's
+    extension (every edition labels it by the extension), and it must be at
+    most :data:`MAX_IMAGE_BYTES`. An SVG must not hold scripts, event handlers,
+    foreign content or references to other files (:func:`svg_problem`): it is
+    copied into every edition as it is.
+    """
+    kind = _IMAGE_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        return ("is not a PNG, JPEG, GIF, WebP or SVG image (by its extension): "
+                "only these can be published")
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            return f"is {size} bytes; images are limited to {MAX_IMAGE_BYTES} bytes (10 MiB)"
+        with path.open("rb") as handle:
+            data = handle.read(MAX_IMAGE_BYTES + 1 if kind == "SVG" else 16)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if len(data) > MAX_IMAGE_BYTES:
+        return f"is larger than {MAX_IMAGE_BYTES} bytes (10 MiB)"
+    magic = {
+        "PNG": data.startswith(b"\x89PNG"),
+        "JPEG": data.startswith(b"\xff\xd8\xff"),
+        "GIF": data.startswith((b"GIF87a", b"GIF89a")),
+        "WebP": data.startswith(b"RIFF") and data[8:12] == b"WEBP",
+        "SVG": True,
+    }[kind]
+    if not magic:
+        return f"is not a {kind} file, though its name says so"
+    if kind == "SVG":
+        problem = svg_problem(data)
+        if problem:
+            return f"is not a safe SVG image: it {problem}"
+    return None
+
+
+_SVG_FORBIDDEN = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler",
+                            "listener", "audio", "video"})
+_CSS_FETCH = re.compile(r"@import|url\(\s*(?![\s'\"]*#)", re.I)
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _svg_reference_ok(value: str) -> bool:
+    value = value.strip()
+    return value.startswith("#") or re.match(r"data:image/(png|jpeg|gif|webp)[;,]", value,
+                                             re.I) is not None
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG document is unsafe to publish, or ``None``.
+
+    Refused: DOCTYPEs and entities (entity expansion, external entities),
+    style-sheet processing instructions, ``script``/``foreignObject`` and other
+    active or embedding elements, ``on*`` event handlers, references
+    (``href``, CSS ``url()``/``@import``) to anything but a fragment of the
+    image itself or an inline raster image, and animations that change a link.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    if re.search(r"<!DOCTYPE|<!ENTITY", text, re.I):
+        return "has a DOCTYPE or entity declarations"
+    if re.search(r"<\?xml-stylesheet", text, re.I):
+        return "names a style sheet"
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        return f"is not well-formed XML ({exc})"
+    if _local(str(root.tag)).lower() != "svg":
+        return "is not an SVG document"
+    for element in root.iter():
+        name = _local(str(element.tag))
+        if name.lower() in _SVG_FORBIDDEN:
+            return f"holds a <{name}> element"
+        if name.lower() == "style" and _CSS_FETCH.search(element.text or ""):
+            return "has a style sheet that loads other files"
+        for attribute, value in element.attrib.items():
+            local = _local(attribute)
+            if local.lower().startswith("on"):
+                return f"has an event handler ({local})"
+            if local.lower() == "href" and not _svg_reference_ok(value):
+                return f"refers to {value!r}"
+            if local.lower() == "style" and _CSS_FETCH.search(value):
+                return "has a style that loads other files"
+            if _CSS_FETCH.search(value) and local.lower() not in ("d", "points"):
+                return f"has an attribute ({local}) that loads other files"
+            if local == "attributeName" and _local(value).lower() == "href":
+                return "animates a link"
+    return None
 
 
 def _link_label(children: list[Token], index: int) -> str:

