@@ -785,4 +785,5 @@ def render_inline(
     env["footnotes"] = {"refs": {f":{label}": -1 for label in numbers}}
     if image_resolver is not None:
         env["image_resolver"] = image_resolver
-    return _RENDERER.renderInline(text, env)
+    html: str = _RENDERER.renderInline(text, env)
+    return html
