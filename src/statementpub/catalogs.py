@@ -34,7 +34,7 @@ import polib
 from babel.messages.pofile import PoFileError, read_po
 
 from .errors import CatalogError
-from .markdown import inspect_inline
+from .markdown import MAX_INLINE_NESTING, forbidden_character, inspect_inline
 from .model import Statement
 
 __all__ = ["MAX_CATALOG_BYTES", "CatalogIndex", "check_po_syntax", "find_catalog", "judge",
@@ -384,7 +384,11 @@ def judge(
     msgstr = entry.msgstr
     if not msgstr.strip():
         return None, "untranslated (empty msgstr)"
+    bad = forbidden_character(msgstr)
+    if bad:
+        return None, f"contains {bad}"
     if not markup:
+        # Plain text is shown as written: "<b>" or "https://..." in it stay text.
         return msgstr, None
     source = inspect_inline(msgid, footnote_labels)
     target = inspect_inline(msgstr, footnote_labels)
@@ -392,6 +396,8 @@ def judge(
         return None, f"contains raw HTML {target.raw_html[0]!r}"
     if target.bad_urls:
         return None, f"link target {target.bad_urls[0]!r} is not allowed"
+    if target.depth > MAX_INLINE_NESTING:
+        return None, f"emphasis and links nested more than {MAX_INLINE_NESTING} levels deep"
     for what, src, dst in (("link target", source.link_targets, target.link_targets),
                            ("image", source.image_sources, target.image_sources),
                            ("footnote", source.footnote_refs, target.footnote_refs)):

@@ -111,7 +111,9 @@ def make_edition(
     """
     tag = normalize_lang(lang)
     if tag is None:
-        raise CatalogError(f"unknown language tag {lang!r}")
+        raise CatalogError(f"unknown language tag {lang!r} (a BCP 47 tag such as 'en', 'es' "
+                           "or 'es-MX')", path=str(statement.path) if statement.path
+                           is not None else None)
     try:
         ui = interface(tag)
     except InterfaceLanguageError as exc:

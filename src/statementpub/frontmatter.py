@@ -15,6 +15,7 @@ from typing import Union
 import yaml
 
 from .errors import Diagnostic
+from .markdown import describe_character
 
 __all__ = ["YMap", "YScalar", "YSeq", "YValue", "read_front_matter"]
 
@@ -74,7 +75,8 @@ class _Reader:
     def convert(self, node: yaml.Node, depth: int = 0) -> YValue:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge(self.line(node), f"front matter has more than {MAX_NODES} values")
+            raise _TooLarge(self.line(node), f"front matter has more than {MAX_NODES} values "
+                            "(counting each repetition of a YAML alias)")
         if depth > MAX_DEPTH:
             raise _TooLarge(self.line(node), f"front matter is nested deeper than {MAX_DEPTH}")
         if isinstance(node, yaml.ScalarNode):
@@ -161,8 +163,16 @@ def read_front_matter(
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         return None, [Diagnostic(f"YAML syntax error: {problem}{context}", path, line)]
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (a control character): name its line.
+        position = max(0, min(int(exc.position), len(text)))
+        line = text.count("\n", 0, position) + first_line
+        return None, [Diagnostic(f"the front matter holds "
+                                 f"{describe_character(int(exc.character))}, which no edition "
+                                 "can hold: remove it", path, line)]
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(f"YAML error: {exc}", path, first_line)]
+        message = " ".join(str(exc).split())
+        return None, [Diagnostic(f"YAML error: {message}", path, first_line)]
     if node is None:
         return None, []
     try:

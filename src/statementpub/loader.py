@@ -21,7 +21,14 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import Diagnostic, StatementError
 from .frontmatter import YMap, YScalar, YSeq, YValue, read_front_matter
-from .markdown import check_url, fold, parse_body, resolve_resource, slugify
+from .markdown import (
+    check_url,
+    fold,
+    forbidden_character,
+    parse_body,
+    resolve_resource,
+    slugify,
+)
 from .model import (
     KINDS,
     Contact,
@@ -115,6 +122,11 @@ class _Checker:
         if not value.strip():
             if required:
                 self.error(node.line or line, field, f"'{field}' is empty")
+            return None
+        bad = forbidden_character(value)
+        if bad:
+            self.error(node.line or line, field, f"'{field}' holds {bad}, which no edition "
+                       "can hold: remove it")
             return None
         if line or node.line:
             self.lines.setdefault(field, line or node.line)

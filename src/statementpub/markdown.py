@@ -47,11 +47,14 @@ from .model import (
 
 __all__ = [
     "MAX_IMAGE_BYTES",
+    "MAX_INLINE_NESTING",
     "MAX_NESTING",
     "InlineInfo",
     "check_image_file",
     "check_url",
+    "describe_character",
     "fold",
+    "forbidden_character",
     "inspect_inline",
     "parse_body",
     "render_inline",
@@ -68,6 +71,9 @@ VAGUE_LINK_TEXTS = frozenset({
 #: Lists and block quotes nested deeper than this are refused (markdown-it would
 #: silently drop what lies beyond its own nesting limit).
 MAX_NESTING = 16
+#: Inline elements (emphasis, strong, links) nested deeper than this are refused:
+#: WeasyPrint runs out of recursion a few hundred levels down.
+MAX_INLINE_NESTING = 32
 #: markdown-it's recursion limit (token levels): above anything MAX_NESTING lets
 #: through (a list level is two token levels; tables and footnotes add a few).
 _PARSER_NESTING = 64
@@ -77,6 +83,23 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _WS = re.compile(r"\s+")
 _HEADING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 _ALLOWED_SCHEMES = ("https", "http", "mailto")
+#: Characters no edition can hold: XML 1.0 (the EPUB's XHTML) forbids the C0
+#: controls but tab and line breaks, lone surrogates and U+FFFE/U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character in ``text`` that no edition can hold (a control
+    character, a lone surrogate, U+FFFE or U+FFFF), described for a message
+    (``the control character U+0007``), or ``None``."""
+    match = _FORBIDDEN.search(text)
+    return describe_character(ord(match.group(0))) if match else None
+
+
+def describe_character(code: int) -> str:
+    """``the control character U+0007`` or ``the character U+FFFE``."""
+    kind = "control character" if code < 0x20 or 0x7F <= code < 0xA0 else "character"
+    return f"the {kind} U+{code:04X}"
 
 
 def shown(text: str, limit: int = 80) -> str:
@@ -132,9 +155,11 @@ def slugify(text: str) -> str:
 
 def _make_parser(*, html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False,
-                                   "maxNesting": _PARSER_NESTING})
+                                   "maxNesting": _PARSER_NESTING, "store_labels": True})
     md.enable("table")
-    md.use(footnote_plugin)
+    # Footnotes are ``[^label]`` references to ``[^label]:`` definitions only; the
+    # plugin's inline notes (``^[text]``) are not part of the format: text.
+    md.use(footnote_plugin, inline=False)
     md.use(attrs_plugin, after=("image",))
     # Every URL is judged by check_url (which names the line); markdown-it's own
     # validator would silently turn a bad link into text.
@@ -190,6 +215,10 @@ def parse_body(
     diagnostics (errors and warnings), never raises for bad input.
     """
     ctx = _BodyContext(path, first_line - 1, base_dir, text.split("\n"), field_name=field_name)
+    for number, line in enumerate(ctx.lines, first_line):
+        bad = forbidden_character(line)
+        if bad:
+            ctx.error(number, f"the text holds {bad}, which no edition can hold: remove it")
     env: EnvType = {}
     tokens = _PARSER.parse(text, env)
     too_deep = _too_deep(tokens)
@@ -288,8 +317,9 @@ class _Converter:
             return ThematicBreak()
         if kind == "html_block":
             self.pos += 1
-            ctx.error(ctx.line_of(token), "raw HTML is not allowed in the body "
-                      "(write Markdown instead)")
+            ctx.error(ctx.line_of(token), "raw HTML is not allowed " + (
+                "in the body" if ctx.field_name is None else f"in '{ctx.field_name}'")
+                + " (write Markdown instead)")
             return None
         # Anything else (unexpected close tokens) is skipped.
         self.pos += 1
@@ -403,6 +433,13 @@ class _Converter:
         ctx = self.ctx
         children = inline.children or []
         places = _Places(ctx, start, end)
+        depth = deepest = 0
+        for child in children:
+            depth += child.nesting
+            deepest = max(deepest, depth)
+        if deepest > MAX_INLINE_NESTING:
+            ctx.error(start, f"emphasis and links are nested more than {MAX_INLINE_NESTING} "
+                      "levels deep here: simplify the formatting")
         for index, child in enumerate(children):
             if child.type == "html_inline":
                 ctx.error(places.line("html", child.content),
@@ -413,12 +450,29 @@ class _Converter:
                 problem = check_url(href, allow_fragment=True)
                 if problem:
                     ctx.error(line, problem)
+                self.check_reference(child, href, line)
                 label = _link_label(children, index)
                 if fold(label).lower().strip(".:!") in VAGUE_LINK_TEXTS:
                     ctx.error(line, f"link text {label!r} does not say where the link goes "
                               "(WCAG 2.2 SC 2.4.4)", severity="warning")
             elif child.type == "image":
-                self.check_image(child, places.line("image", str(child.attrs.get("src", ""))))
+                src = str(child.attrs.get("src", ""))
+                line = places.line("image", src)
+                self.check_image(child, line)
+                self.check_reference(child, src, line)
+
+    def check_reference(self, token: Token, target: str, line: int) -> None:
+        """Refuse a reference-style link or image (``[text][label]``, ``[label]``).
+
+        Each unit is rendered and translated on its own, without the document's
+        reference definitions: the link would be shown as bracketed text.
+        """
+        if not token.meta.get("label"):
+            return
+        what, example = ("link", "[text]") if token.type == "link_open" else \
+            ("image", "![alternative text]")
+        self.ctx.error(line, f"reference-style {what} to {shown(target)} is not supported: "
+                       f"write its target in parentheses, as {example}(...)")
 
     def check_image(self, image: Token, line: int) -> None:
         ctx = self.ctx
@@ -664,6 +718,8 @@ class InlineInfo:
     footnote_refs: Counter[str]
     raw_html: tuple[str, ...]
     bad_urls: tuple[str, ...]
+    #: how deeply inline elements (emphasis, links) nest
+    depth: int = 0
 
     @property
     def has_letter(self) -> bool:
@@ -685,7 +741,10 @@ def inspect_inline(text: str, footnote_labels: Sequence[str] = ()) -> InlineInfo
     notes: Counter[str] = Counter()
     raw: list[str] = []
     bad: list[str] = []
+    depth = deepest = 0
     for child in children:
+        depth += child.nesting
+        deepest = max(deepest, depth)
         if child.type == "link_open":
             href = str(child.attrs.get("href", ""))
             links[href] += 1
@@ -697,7 +756,8 @@ def inspect_inline(text: str, footnote_labels: Sequence[str] = ()) -> InlineInfo
             notes[str(child.meta.get("label", ""))] += 1
         elif child.type == "html_inline":
             raw.append(child.content)
-    return InlineInfo("".join(_texts(children)), links, images, notes, tuple(raw), tuple(bad))
+    return InlineInfo("".join(_texts(children)), links, images, notes, tuple(raw), tuple(bad),
+                      deepest)
 
 
 def _footnote_env(labels: Sequence[str]) -> EnvType:

@@ -71,13 +71,28 @@ def _environment() -> Environment:
     return env
 
 
+_CSS_STRING_OR_COMMENT = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(/\*.*?\*/)""",
+                                    re.S)
+
+
+def _strip_comments(css: str) -> str:
+    """``css`` without its comments (strings are left as they are).
+
+    The editions carry the style sheets without the authors' notes, so that
+    nothing in a file but its content, such as a comment's ``only =``, looks
+    like an event handler to a search of the file.
+    """
+    return _CSS_STRING_OR_COMMENT.sub(lambda m: "" if m.group(1) else m.group(0), css)
+
+
 @lru_cache(maxsize=16)
 def _read_style(name: str, mtime_ns: int) -> str:
-    return (styles_dir() / name).read_text(encoding="utf-8")
+    return _strip_comments((styles_dir() / name).read_text(encoding="utf-8"))
 
 
 def stylesheet(*names: str) -> str:
-    """The concatenated text of stylesheets in ``styles/`` (cached per process)."""
+    """The concatenated text of stylesheets in ``styles/``, without comments (cached
+    per process)."""
     parts = []
     for name in names:
         path = styles_dir() / name
