@@ -369,6 +369,7 @@ def judge(
     markup: bool,
     index: CatalogIndex,
     footnote_labels: Sequence[str] = (),
+    references: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[str | None, str | None]:
     """Decide whether a unit's translation is usable.
 
@@ -390,8 +391,8 @@ def judge(
     if not markup:
         # Plain text is shown as written: "<b>" or "https://..." in it stay text.
         return msgstr, None
-    source = inspect_inline(msgid, footnote_labels)
-    target = inspect_inline(msgstr, footnote_labels)
+    source = inspect_inline(msgid, footnote_labels, references)
+    target = inspect_inline(msgstr, footnote_labels, references)
     if target.raw_html:
         return None, f"contains raw HTML {target.raw_html[0]!r}"
     if target.bad_urls:

@@ -141,7 +141,8 @@ def make_edition(
     index = CatalogIndex.of(po)
     for unit in iter_units(statement):
         key = (unit.msgid, unit.markup)
-        msgstr, reason = judge(unit.msgid, unit.markup, index, labels)
+        msgstr, reason = judge(unit.msgid, unit.markup, index, labels,
+                               statement.body.references)
         if msgstr is not None:
             texts[key] = Text(msgstr, tag, unit.markup)
         else:

@@ -226,9 +226,13 @@ def parse_body(
         ctx.error(ctx.line_of(too_deep), f"lists and block quotes are nested more than "
                   f"{MAX_NESTING} levels deep here: flatten the structure")
         return Document((), (), MappingProxyType({})), ctx.diagnostics
-    blocks, footnotes = _Converter(ctx, tokens).document()
-    return Document(tuple(blocks), tuple(footnotes), MappingProxyType(dict(ctx.images))), \
-        ctx.diagnostics
+    references = MappingProxyType({
+        label: MappingProxyType({"href": str(ref.get("href", "")),
+                                 "title": str(ref.get("title", ""))})
+        for label, ref in sorted(env.get("references", {}).items())})
+    blocks, footnotes = _Converter(ctx, tokens, references).document()
+    return Document(tuple(blocks), tuple(footnotes), MappingProxyType(dict(ctx.images)),
+                    references), ctx.diagnostics
 
 
 _CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
@@ -258,9 +262,11 @@ def _too_deep(tokens: Sequence[Token]) -> Token | None:
 class _Converter:
     """Turns markdown-it's flat token stream into the block tree, checking as it goes."""
 
-    def __init__(self, ctx: _BodyContext, tokens: list[Token]) -> None:
+    def __init__(self, ctx: _BodyContext, tokens: list[Token],
+                 references: Mapping[str, Mapping[str, str]]) -> None:
         self.ctx = ctx
         self.tokens = tokens
+        self.references = references
         self.pos = 0
 
     def document(self) -> tuple[list[Block], list[Footnote]]:
@@ -432,7 +438,7 @@ class _Converter:
         """Raw HTML, URLs, images and vague link texts inside one block."""
         ctx = self.ctx
         children = inline.children or []
-        places = _Places(ctx, start, end)
+        places = _Places(ctx, start, end, self.references)
         depth = deepest = 0
         for child in children:
             depth += child.nesting
@@ -450,7 +456,6 @@ class _Converter:
                 problem = check_url(href, allow_fragment=True)
                 if problem:
                     ctx.error(line, problem)
-                self.check_reference(child, href, line)
                 label = _link_label(children, index)
                 if fold(label).lower().strip(".:!") in VAGUE_LINK_TEXTS:
                     ctx.error(line, f"link text {label!r} does not say where the link goes "
@@ -459,20 +464,6 @@ class _Converter:
                 src = str(child.attrs.get("src", ""))
                 line = places.line("image", src)
                 self.check_image(child, line)
-                self.check_reference(child, src, line)
-
-    def check_reference(self, token: Token, target: str, line: int) -> None:
-        """Refuse a reference-style link or image (``[text][label]``, ``[label]``).
-
-        Each unit is rendered and translated on its own, without the document's
-        reference definitions: the link would be shown as bracketed text.
-        """
-        if not token.meta.get("label"):
-            return
-        what, example = ("link", "[text]") if token.type == "link_open" else \
-            ("image", "![alternative text]")
-        self.ctx.error(line, f"reference-style {what} to {shown(target)} is not supported: "
-                       f"write its target in parentheses, as {example}(...)")
 
     def check_image(self, image: Token, line: int) -> None:
         ctx = self.ctx
@@ -496,7 +487,8 @@ class _Places:
     element split over lines (rare) falls back to the block's first line.
     """
 
-    def __init__(self, ctx: _BodyContext, start: int, end: int) -> None:
+    def __init__(self, ctx: _BodyContext, start: int, end: int,
+                 references: Mapping[str, Mapping[str, str]]) -> None:
         self.start = start
         self.found: dict[tuple[str, str], list[int]] = {}
         if end <= start:
@@ -505,7 +497,8 @@ class _Places:
             index = number - ctx.offset - 1
             if not 0 <= index < len(ctx.lines):
                 continue
-            tokens = _PARSER.parseInline(ctx.lines[index], {})
+            env: EnvType = {"references": {k: dict(v) for k, v in references.items()}}
+            tokens = _PARSER.parseInline(ctx.lines[index], env)
             for child in (tokens[0].children or []) if tokens else []:
                 if child.type == "link_open":
                     key = ("link", str(child.attrs.get("href", "")))
@@ -727,13 +720,17 @@ class InlineInfo:
         return any(unicodedata.category(ch).startswith("L") for ch in self.visible)
 
 
-def inspect_inline(text: str, footnote_labels: Sequence[str] = ()) -> InlineInfo:
+def inspect_inline(text: str, footnote_labels: Sequence[str] = (),
+                   references: Mapping[str, Mapping[str, str]] | None = None) -> InlineInfo:
     """Parse ``text`` as inline Markdown and list what the format's rules look at.
 
     ``footnote_labels`` are the document's footnote labels, so that ``[^2]`` is
-    recognised as a reference.
+    recognised as a reference; ``references`` its link reference definitions,
+    so that ``[text][label]`` is the link it stands for.
     """
     env: EnvType = _footnote_env(footnote_labels)
+    if references:
+        env["references"] = {label: dict(ref) for label, ref in references.items()}
     tokens = _PARSER.parseInline(text, env)
     children = tokens[0].children or [] if tokens else []
     links: Counter[str] = Counter()
@@ -830,8 +827,11 @@ def render_inline(
     footnote_numbers: Mapping[str, int] | None = None,
     image_resolver: ImageResolver | None = None,
     env: EnvType | None = None,
+    references: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """Render inline Markdown to an HTML fragment (no raw HTML ever passes through).
+
+    ``references`` are the document's link reference definitions.
 
     ``footnote_numbers`` maps footnote labels to their numbers;
     ``image_resolver`` maps an image source as written to the URL to emit
@@ -843,6 +843,8 @@ def render_inline(
     numbers = footnote_numbers or {}
     env.setdefault("footnote_numbers", numbers)
     env["footnotes"] = {"refs": {f":{label}": -1 for label in numbers}}
+    if references:
+        env["references"] = {label: dict(ref) for label, ref in references.items()}
     if image_resolver is not None:
         env["image_resolver"] = image_resolver
     html: str = _RENDERER.renderInline(text, env)

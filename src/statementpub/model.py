@@ -146,6 +146,10 @@ class Document:
     footnotes: tuple[Footnote, ...] = ()
     #: image sources as written in the body -> resolved files in the statement folder
     images: Mapping[str, Path] = field(default_factory=lambda: MappingProxyType({}))
+    #: link reference definitions (``[label]: https://...``), by normalized label, as
+    #: markdown-it keeps them: ``{"href": ..., "title": ...}``
+    references: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def walk(self) -> Iterator[Block]:
         """Every block in document order, depth first, footnotes last."""

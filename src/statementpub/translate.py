@@ -702,7 +702,7 @@ def catalog_status(
         else:
             path = Path(given) if given is not None else find_catalog(statement, lang)
             po, shown = read_catalog_for_update(path), _relative(path, statement.base_dir)
-        statuses.append(_status(lang, shown, po, units, labels))
+        statuses.append(_status(lang, shown, po, units, labels, statement.body.references))
     return statuses
 
 
@@ -717,13 +717,15 @@ def _relative(path: Path, base: Path | None) -> str:
 
 
 def _status(lang: str, shown: str, po: polib.POFile, units: Sequence[Unit],
-            labels: tuple[str, ...]) -> LanguageStatus:
+            labels: tuple[str, ...],
+            references: Mapping[str, Mapping[str, str]] | None = None) -> LanguageStatus:
     index = CatalogIndex.of(po)
     verdicts: dict[str, str | None] = {}
     problems = []
     for unit in units:
         if unit.msgid not in verdicts:
-            verdicts[unit.msgid] = judge(unit.msgid, unit.markup, index, labels)[1]
+            verdicts[unit.msgid] = judge(unit.msgid, unit.markup, index, labels,
+                                         references)[1]
         reason = verdicts[unit.msgid]
         if reason is not None:
             problems.append(Problem(unit.line, unit.role, unit.msgid, reason))

@@ -142,6 +142,7 @@ class _Ctx:
         if not text.markup:
             return escape(text.value)
         return Markup(render_inline(text.value, footnote_numbers=self.footnote_numbers,
+                                    references=self.edition.statement.body.references,
                                     image_resolver=self.resolve_image, env=self.env))
 
 
