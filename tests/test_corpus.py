@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from statementpub import build, load_statement, make_edition
+from statementpub import load_statement, make_edition
 
 from .conftest import corpus_statement
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.corpus
 
 
 def test_build_writes_six_files(corpus_dist: Path) -> None:
-    names = sorted(p.name for p in corpus_dist.iterdir())
+    names = sorted(p.name for p in corpus_dist.iterdir() if not p.name.startswith("."))
     assert names == [f"{SLUG}.{lang}.{ext}" for lang in ("en", "es")
                      for ext in ("epub", "html", "pdf")]
 
@@ -128,7 +128,8 @@ def test_pdf_is_tagged_pdf_ua(corpus_dist: Path, lang: str) -> None:
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+            if not p.name.startswith(".")}  # not the build manifest
 
 
 def test_two_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:

@@ -895,3 +895,25 @@ def test_text_in_plain_fields_never_yields_markup(values: dict[str, str]) -> Non
     assert_no_active_content(html, "html")
     parsed = collect(html)
     assert fold(values["title"]) in " ".join(parsed.text)
+
+
+def test_epub_batch_refuses_outside_resources_inside_pandoc(monkeypatch: pytest.MonkeyPatch,
+                                                           tmp_path: Path) -> None:
+    """`pandoc lua` cannot run --sandbox: its driver refuses, in pandoc's own document,
+    any image that is not a data: URI (even if the HTML pre-check were bypassed)."""
+    import re as _re
+
+    from statementpub import Statement, make_edition
+    from statementpub.render import epub
+    from statementpub.render.html import render_edition_html
+
+    monkeypatch.setattr(epub, "_FETCHABLE", _re.compile(r"(?!x)x"))
+    statement = Statement.from_mapping({"title": "T", "date": "2026-01-01"}, "Hello.\n",
+                                       base_dir=tmp_path)
+    edition = make_edition(statement, "en")
+    html = render_edition_html(edition, flavour="pandoc")
+    bad = html.replace("Hello.", '<img src="/etc/hostname" alt="x"> Hello.')
+    good, refused = epub.EpubBatch([(html, edition, False), (bad, edition, False)]).results()
+    assert isinstance(good, bytes)
+    assert isinstance(refused, epub.EpubRenderError)
+    assert "outside resource (image): /etc/hostname" in str(refused)

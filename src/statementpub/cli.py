@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .build import FORMATS, BuildReport, build, write_atomically
+from .build import FORMATS, write_atomically
 from .errors import StatementpubError
 from .translate import LanguageStatus
 
@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the editions of one or more statements")
     p.add_argument("sources", nargs="+", metavar="SOURCE", type=Path,
-                   help="statement file (statement.md)")
+                   help="statement file (statement.md), or a folder: its statement.md and "
+                        "every */statement.md in it")
     p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
                    help="language to build (repeatable); default: the source language and "
                         "every language with a catalog beside the source")
@@ -40,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: ./dist)")
     p.add_argument("--strict", action="store_true",
                    help="fail on any fallback (untranslated unit) or warning")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
+                   help="worker processes (default: the number of cores); the output is "
+                        "the same whatever N is")
+    p.add_argument("--force", action="store_true",
+                   help="render every file, even those the manifest finds up to date")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print errors only: no progress, notes or summary")
 
     p = sub.add_parser("extract", help="write the translation template (.pot) of a statement")
     p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
@@ -100,21 +108,6 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     for item in report.manual_checks:
         print(f"  - {item}", file=stdout)
     return 0 if report.ok else 1
-
-
-def _print_report(report: BuildReport, stream: TextIO) -> None:
-    for warning in report.warnings:
-        print(str(warning), file=stream)
-    for edition in report.editions:
-        for fb in edition.fallbacks:
-            print(f"{report.source.name}:{fb.line}: note: [{edition.lang}] {fb.role} shown in "
-                  f"the source language: {fb.reason}", file=stream)
-    for edition in report.editions:
-        count = len(edition.fallbacks)
-        fallback = f"{count} unit{'s' if count != 1 else ''} fell back to the source language" \
-            if count else "fully translated"
-        names = ", ".join(str(path) for path in edition.files)
-        print(f"{edition.lang}: {fallback}; wrote {names}", file=stream)
 
 
 def _extract(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -233,19 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(line, file=stderr)
             return 1
     if args.command == "build":
-        for source in args.sources:
-            try:
-                report = build(source, langs=args.langs, formats=args.formats,
-                               out_dir=args.out, strict=args.strict)
-            except StatementpubError as exc:
-                for line in exc.lines():
-                    print(line, file=stderr)
-                status = 1
-                continue
-            except KeyboardInterrupt:
-                print("interrupted: previous outputs are intact", file=stderr)
-                return 130
-            _print_report(report, stderr)
+        from .build import run_command
+
+        return run_command(args.sources, langs=args.langs, formats=args.formats,
+                           out_dir=args.out, strict=args.strict, jobs=args.jobs,
+                           force=args.force, quiet=args.quiet, stream=stderr)
     return status
 
 

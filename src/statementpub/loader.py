@@ -32,7 +32,6 @@ from .markdown import (
 from .model import (
     KINDS,
     Contact,
-    Document,
     Inline,
     Link,
     Logo,

@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import uuid
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +35,30 @@ import yaml
 from ..edition import Edition
 from ..errors import EpubRenderError
 from ..resources import styles_dir
+from .html import harden_html
 from .labels import Labels, labels
 
-__all__ = ["html_to_epub"]
+__all__ = ["EpubBatch", "html_to_epub"]
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
+@lru_cache(maxsize=1)
 def _pandoc_path() -> str:
+    """The pandoc that pypandoc-binary carries (the pinned version, so the same bytes
+    everywhere), found without importing pypandoc (60 ms); ``PYPANDOC_PANDOC`` wins,
+    and without the bundled binary pypandoc's own search decides."""
+    chosen = os.environ.get("PYPANDOC_PANDOC")
+    if chosen:
+        return chosen
+    import importlib.util
+
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin:
+        bundled = Path(spec.origin).resolve().parent / "files" / "pandoc"
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
     import pypandoc
 
     path: str = pypandoc.get_pandoc_path()
@@ -64,31 +80,47 @@ def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
         features.append("alternativeText")
     if statement.body.footnotes:
         features.append("annotations")
+    text = markdown_literal
     meta: dict[str, Any] = {
-        "title": edition.text(statement.title).value,
+        "title": text(edition.text(statement.title).value),
         "lang": edition.lang,
         "date": statement.date.isoformat(),
         "identifier": [{"scheme": "UUID", "text": _identifier(edition)}],
-        "toc-title": lab.contents.value,
+        "toc-title": text(lab.contents.value),
         "accessModes": ["textual", "visual"] if has_images else ["textual"],
         "accessModeSufficient": ["textual"],
         "accessibilityFeatures": features,
         "accessibilityHazards": ["none"],
-        "accessibilitySummary": lab.accessibility_summary.value,
+        "accessibilitySummary": text(lab.accessibility_summary.value),
     }
     if statement.publisher is not None:
-        meta["publisher"] = edition.text(statement.publisher.name).value
+        meta["publisher"] = text(edition.text(statement.publisher.name).value)
         meta["creator"] = [{"role": "author", "text": meta["publisher"]}]
     if statement.license:
-        meta["rights"] = statement.license
+        meta["rights"] = text(statement.license)
     if statement.keywords:
-        meta["subject"] = list(statement.keywords)
+        meta["subject"] = [text(keyword) for keyword in statement.keywords]
     if statement.summary:
         from ..markdown import inspect_inline
 
-        meta["description"] = " ".join(inspect_inline(edition.text(p).value).visible
-                                       for p in statement.summary)
+        meta["description"] = text(" ".join(inspect_inline(edition.text(p).value).visible
+                                            for p in statement.summary))
     return meta
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_literal(value: str) -> str:
+    """``value`` as pandoc Markdown that reads back as exactly that text.
+
+    pandoc parses every string of a metadata file as Markdown, with raw HTML:
+    a publisher named ``<b onclick=...>`` would reach the title page as markup,
+    ``*`` would become emphasis, quotes would become curly. Every ASCII
+    punctuation character is backslash-escaped, which Markdown reads as the
+    character itself; white space is folded (a value is one paragraph).
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(value.split()))
 
 
 def html_to_epub(html: str, edition: Edition, *, has_images: bool) -> bytes:
@@ -123,6 +155,161 @@ def html_to_epub(html: str, edition: Edition, *, has_images: bool) -> bytes:
                                   + result.stderr.decode("utf-8", "replace").strip())
         data = output.read_bytes()
     return complete_package(data, edition, has_images=has_images)
+
+
+#: The driver of :class:`EpubBatch`: for each (input, metadata, output) triple, what
+#: ``pandoc --from=html --to=epub3 --metadata-file=META --epub-title-page=true
+#: --split-level=1`` does (document metadata wins over the file's, as there), and
+#: an ``.err`` file beside an output that failed, so one failure spoils no other.
+_BATCH_LUA = r"""
+local template = pandoc.template.compile(pandoc.template.default("epub3"))
+local function read(path)
+  local handle = assert(io.open(path, "rb"))
+  local text = handle:read("a")
+  handle:close()
+  return text
+end
+-- `pandoc lua` cannot run --sandbox: refuse, in the document pandoc will write,
+-- everything its EPUB writer would fetch (images that are not data: URIs, raw
+-- HTML naming a resource, metadata naming a cover, stylesheet or font).
+local function outside(kind, value)
+  error("the EPUB input refers to an outside resource (" .. kind .. "): " .. value)
+end
+local function guard(doc)
+  doc:walk{
+    Image = function(image)
+      if not image.src:match("^data:") then outside("image", image.src) end
+    end,
+    RawInline = function(raw)
+      if raw.text:lower():match("src%s*=") or raw.text:lower():match("href%s*=") then
+        outside("raw HTML", raw.text)
+      end
+    end,
+    RawBlock = function(raw)
+      if raw.text:lower():match("src%s*=") or raw.text:lower():match("href%s*=") then
+        outside("raw HTML", raw.text)
+      end
+    end,
+  }
+  for _, key in ipairs{"cover-image", "epub-cover-image", "css", "epub-fonts",
+                       "epub-metadata", "stylesheet"} do
+    if doc.meta[key] ~= nil then outside("metadata", key) end
+  end
+end
+local function one(input, meta, output)
+  local doc = pandoc.read(read(input), "html")
+  local extra = pandoc.read("---\n" .. read(meta) .. "\n...\n", "markdown").meta
+  for key, value in pairs(extra) do
+    if doc.meta[key] == nil then doc.meta[key] = value end
+  end
+  guard(doc)
+  local options = pandoc.WriterOptions{split_level = 1, epub_title_page = true,
+                                       template = template}
+  local handle = assert(io.open(output, "wb"))
+  handle:write(pandoc.write(doc, "epub3", options))
+  handle:close()
+end
+for i = 1, #arg, 3 do
+  local ok, err = pcall(one, arg[i], arg[i + 1], arg[i + 2])
+  if not ok then
+    local handle = io.open(arg[i + 2] .. ".err", "wb")
+    handle:write(tostring(err))
+    handle:close()
+  end
+end
+"""
+
+# pandoc's EPUB writer would fetch any image that is not a data: URI; the
+# pandoc-flavour HTML inlines every image, and a batch refuses anything else.
+_FETCHABLE = re.compile(r"""<(?:img|source|video|audio|link|object|embed|iframe)\b[^>]*?\s"""
+                        r"""(?:src|href|data|poster)\s*=\s*(?:"|'|(?!["']))(?!data:|#)""", re.I)
+
+
+class EpubBatch:
+    """Several EPUBs from one ``pandoc lua`` process, started at once and run in the
+    background while the caller does other work; :meth:`results` waits.
+
+    The bytes are those :func:`html_to_epub` makes for the same edition (pandoc
+    reads only the files named here: every image is a ``data:`` URI, checked).
+    """
+
+    def __init__(self, items: list[tuple[str, Edition, bool]]) -> None:
+        self._items = items
+        self._tmp = tempfile.TemporaryDirectory(prefix="statementpub-epub-")
+        self._errors: dict[int, str] = {}
+        folder = Path(self._tmp.name)
+        driver = folder / "batch.lua"
+        driver.write_text(_BATCH_LUA, encoding="utf-8")
+        args: list[str] = []
+        for index, (html, edition, has_images) in enumerate(items):
+            if _FETCHABLE.search(html):
+                self._errors[index] = "the EPUB input refers to an outside resource"
+                continue
+            source = folder / f"{index}.html"
+            source.write_text(html, encoding="utf-8")
+            meta = folder / f"{index}.yaml"
+            meta.write_text(yaml.safe_dump(_metadata(edition, has_images), allow_unicode=True,
+                                           sort_keys=True), encoding="utf-8")
+            args += [str(source), str(meta), str(folder / f"{index}.epub")]
+        # In --sandbox mode pandoc's clock is the epoch: so is it here.
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+        self._proc: subprocess.Popen[bytes] | None = None
+        if args:
+            try:
+                with open(folder / "stderr", "wb") as stderr:
+                    self._proc = subprocess.Popen([_pandoc_path(), "lua", str(driver), *args],
+                                                  env=env, stdin=subprocess.DEVNULL,
+                                                  stdout=subprocess.DEVNULL, stderr=stderr,
+                                                  cwd=folder)
+            except OSError as exc:
+                for index in range(len(items)):
+                    self._errors.setdefault(index, f"pandoc could not run: {exc}")
+
+    def done(self) -> bool:
+        """Whether pandoc has finished (:meth:`results` will not wait)."""
+        return self._proc is None or self._proc.poll() is not None
+
+    def results(self, timeout: float = 600) -> list[bytes | EpubRenderError]:
+        """Each item's EPUB (completed), or the error that kept it from being made."""
+        folder = Path(self._tmp.name)
+        stderr = b""
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=timeout)
+                stderr = (folder / "stderr").read_bytes()
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+                stderr = b"timed out"
+        out: list[bytes | EpubRenderError] = []
+        try:
+            for index, (_, edition, has_images) in enumerate(self._items):
+                if index in self._errors:
+                    out.append(EpubRenderError(self._errors[index]))
+                    continue
+                target = folder / f"{index}.epub"
+                failure = folder / f"{index}.epub.err"
+                if failure.exists() or not target.exists():
+                    reason = failure.read_text("utf-8", "replace") if failure.exists() \
+                        else stderr.decode("utf-8", "replace")
+                    out.append(EpubRenderError("pandoc failed to make the EPUB: "
+                                               + reason.strip()))
+                    continue
+                try:
+                    out.append(complete_package(target.read_bytes(), edition,
+                                                has_images=has_images))
+                except EpubRenderError as exc:
+                    out.append(exc)
+        finally:
+            self.close()
+        return out
+
+    def close(self) -> None:
+        """Stop pandoc if it still runs and remove the temporary files."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._tmp.cleanup()
 
 
 def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> bytes:
@@ -173,6 +360,13 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
         if name.endswith("nav.xhtml"):
             nav = _localize_nav(files[name].decode("utf-8"), lab, lang)
             files[name] = _mark_toc(nav, heading_langs).encode("utf-8")
+    for name in names:
+        if name.endswith((".xhtml", ".opf", ".ncx")):
+            text = files[name].decode("utf-8")
+            hardened = harden_html(text)
+            check_no_active_content(name, hardened)
+            if hardened != text:
+                files[name] = hardened.encode("utf-8")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         order = ["mimetype"] + [n for n in names if n != "mimetype"]
@@ -212,6 +406,26 @@ def _mark_languages(xhtml: str) -> str:
         return f'<{tag}{before} lang="{lang}" xml:lang="{lang}"{after}>'
 
     return _LANG_ONLY.sub(twin, xhtml)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_ACTIVE = re.compile(r"^<\s*(?:script|iframe|embed|object|form)\b|\son\w+\s*="
+                     r"|\s(?:href|src)\s*=\s*[\"']\s*(?:javascript|vbscript|data:text)", re.I)
+
+
+def check_no_active_content(name: str, text: str) -> None:
+    """Refuse a package document (after :func:`harden_html`) whose tags hold a
+    script, an embedding element, an event handler or a script URL. The input
+    never does, so this would be a bug (ours or pandoc's), and an edition must
+    never carry one.
+
+    :raises EpubRenderError: naming the file and what was found.
+    """
+    for tag in _TAG.finditer(text):
+        found = _ACTIVE.search(tag.group(0))
+        if found:
+            raise EpubRenderError(f"{name} holds active content "
+                                  f"({found.group(0).strip()!r}); refusing to write the EPUB")
 
 
 def _complete_opf(opf: str, date: str, fonts: list[str]) -> str:
