@@ -429,7 +429,10 @@ class _Converter:
                 aligns.append(style.removeprefix("text-align:"))
             elif t.type == "inline":
                 self.check_inline(t, row_line, row_line)
-                row.append(Inline(fold(t.content), row_line))
+                # markdown-it hands over a cell with its escaped pipes unescaped;
+                # every "|" in a cell was written "\|" (an unescaped one ends
+                # the cell), so this restores the text as written: the msgid.
+                row.append(Inline(fold(t.content.replace("|", "\\|")), row_line))
             self.pos += 1
         self.pos += 1
         return Table(tuple(head), tuple(body), tuple(aligns), ctx.line_of(token))

@@ -245,8 +245,11 @@ def _table(ctx: _Ctx, block: Table, inherited: str) -> Markup:
     def cell(tag: str, text: Text, align: str, scope: str) -> Markup:
         style = Markup(' style="text-align: {}"').format(align) if align else Markup("")
         scope_attr = Markup(' scope="{}"').format(scope) if scope else Markup("")
+        # In a table cell "\|" is a pipe, even inside a code span (GFM): the cell's
+        # text (its msgid) keeps the escape as written; the rendering does not.
+        shown = Text(text.value.replace("\\|", "|"), text.lang, text.markup)
         return Markup("<{0}{1}{2}{3}>{4}</{0}>").format(
-            tag, scope_attr, style, lang_attr(text.lang, inherited), ctx.inline(text))
+            tag, scope_attr, style, lang_attr(text.lang, inherited), ctx.inline(shown))
 
     def rows(source: Sequence[Sequence[Any]], tag: str, scope: str) -> Markup:
         out = []
