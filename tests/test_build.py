@@ -161,15 +161,20 @@ def test_a_broken_manifest_means_a_full_build(tmp_path: Path) -> None:
     assert build(source, out_dir=out, formats=("html",)).rebuilt == ()
 
 
-def test_a_strict_failure_writes_nothing(tmp_path: Path) -> None:
+def test_a_strict_failure_writes_nothing_for_that_edition(tmp_path: Path) -> None:
+    """Issue 5: --strict refuses an edition with a fallback; the complete ones are built."""
     source = statement(tmp_path / "water", catalog=False)
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}
     po.save(str(source.with_name("statement.es.po")))  # translates nothing
     out = tmp_path / "dist"
-    with pytest.raises(StrictBuildError):
+    with pytest.raises(StrictBuildError) as refused:
         build(source, out_dir=out, strict=True)
-    assert not out.exists()
+    assert "refused the es edition" in refused.value.message
+    written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert written == ["water.en.epub", "water.en.html", "water.en.pdf"]
+    # the English edition does not link to a Spanish edition that does not exist
+    assert "water.es.html" not in (out / "water.en.html").read_text(encoding="utf-8")
 
 
 # ---- parallel and reproducible ----------------------------------------------------------
@@ -306,7 +311,9 @@ def test_progress_only_on_a_terminal(tmp_path: Path, tty: bool, quiet: bool,
     assert status == 0
     text = stream.getvalue()
     assert ("\r[" in text) is shown
-    assert ("statement " in text) is (not quiet)  # the summary table
+    # one statement: its lines say it all, no summary table (that is for batches)
+    assert "statement " not in text
+    assert ("en: fully translated; wrote" in text) is (not quiet)
 
 
 def test_cli_build_of_a_missing_path_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -335,6 +335,8 @@ class _Job:
     alternates: list[Alternate] = field(default_factory=list)
     outputs: list[_Output] = field(default_factory=list)
     error: StatementpubError | None = None
+    #: ``strict``: the editions refused for their fallbacks (the others are written)
+    refused: StrictBuildError | None = None
     pending: int = 0
     finished: bool = False
     result: BatchResult | None = None
@@ -368,22 +370,31 @@ def _plan(job: _Job, source: str | Path | Statement, langs: Iterable[str] | None
     for lang in requested:
         tag = normalize_lang(lang)
         if tag is None:
-            raise StatementpubError(f"unknown language tag {lang!r}")
+            message = f"unknown language tag {lang!r} (a BCP 47 tag such as 'es' or 'es-MX')"
+            raise StatementpubError(message, diagnostics=[
+                Diagnostic(message, str(statement.path) if statement.path else None)])
         if not any(t.lower() == tag.lower() for t in tags):
             tags.append(tag)
     job.editions = [make_edition(statement, tag) for tag in tags]
     if strict:
-        problems: list[Diagnostic] = list(statement.warnings)
-        for edition in job.editions:
-            for fb in edition.fallbacks:
-                problems.append(Diagnostic(
-                    f"[{edition.lang}] {fb.role} not translated: {fb.reason}",
-                    statement.display_path if statement.path else None, fb.line))
-        if problems:
+        # A warning is about the source: no edition is built. A fallback is about one
+        # language: that edition is refused (nothing written for it), the others are built.
+        where = str(statement.path) if statement.path else None
+        if statement.warnings:
             raise StrictBuildError(
-                f"strict build refused: {len(problems)} fallback(s) or warning(s)",
+                f"strict build refused: {len(statement.warnings)} warning(s)",
                 diagnostics=[Diagnostic(d.message, d.path, d.line, d.column, "error", d.field)
-                             for d in problems])
+                             for d in statement.warnings])
+        problems = [Diagnostic(f"[{edition.lang}] {fb.role} not translated ({fb.reason}): "
+                               f"the {edition.lang} edition is not built", where, fb.line)
+                    for edition in job.editions for fb in edition.fallbacks]
+        if problems:
+            refused = sorted({fb_edition.lang for fb_edition in job.editions
+                              if fb_edition.fallbacks})
+            job.refused = StrictBuildError(
+                f"strict build refused the {', '.join(refused)} edition(s): "
+                f"{len(problems)} fallback(s)", diagnostics=problems)
+            job.editions = [e for e in job.editions if not e.fallbacks]
     inputs = _statement_inputs(statement, memo)
     langs_built = [e.lang for e in job.editions]
     for edition in job.editions:
@@ -444,8 +455,10 @@ def summary_table(results: Sequence[BatchResult]) -> str:
     for result in results:
         report = result.report
         if report is None:
-            message = str(result.error).splitlines()[0] if result.error else "failed"
-            rows.append((str(result.source), "-", "-", "-", f"FAILED: {message}"))
+            # the errors themselves are printed above the table, each with its line
+            count = len(result.error.lines()) if result.error else 0
+            rows.append((str(result.source), "-", "-", "-",
+                         f"FAILED ({count} error{'s' if count != 1 else ''})"))
             continue
         rebuilt, fresh = len(report.rebuilt), len(report.up_to_date)
         status = "built" if not fresh else "up to date" if not rebuilt else \
@@ -592,6 +605,8 @@ def _run(sources: Sequence[str | Path | Statement], *, langs: Iterable[str] | No
                 job.result = BatchResult(job.source, report=_write(job, out))
             except OSError as exc:
                 job.error = StatementpubError(f"{out}: cannot write: {exc}")
+            if job.error is None and job.refused is not None:
+                job.error = job.refused
         if job.error is not None:
             job.result = BatchResult(job.source, error=job.error)
         for output in job.outputs:
@@ -765,8 +780,9 @@ def build(
     :param langs: BCP 47 tags; default the source language plus every
         language with a catalog beside the source.
     :param formats: among ``"html"``, ``"pdf"``, ``"epub"``; default all three.
-    :param strict: refuse (raise :class:`StrictBuildError`, write nothing) when
-        an edition needs a fallback or the source has warnings.
+    :param strict: refuse every edition when the source has warnings, and each
+        edition that needs a fallback (nothing is written for it; the other
+        editions are written), then raise :class:`StrictBuildError` naming them.
     :param jobs: worker processes for the PDFs (default: the number of cores);
         the output is the same whatever it is.
     :param force: render every output, even those the manifest finds up to date.
@@ -862,7 +878,7 @@ def run_command(sources: Sequence[Path], *, langs: Iterable[str] | None,
         elif not quiet and result.report is not None:
             for line in describe(result.report):
                 print(line, file=stream)
-    if not quiet:
+    if not quiet and len(results) > 1:
         print(summary_table(results), file=stream)
     return 0 if all(r.ok for r in results) else 1
 

@@ -162,7 +162,13 @@ def read_front_matter(
         line = int(mark.line) + first_line if mark is not None else first_line
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        return None, [Diagnostic(f"YAML syntax error: {problem}{context}", path, line)]
+        hint = ""
+        if "mapping values are not allowed" in problem:
+            hint = ("; a value that holds ': ' must be written in quotes, "
+                    "as in  subtitle: \"We ask: stop the dam\"")
+        elif "found character '\\t'" in problem or "found character '\t'" in problem:
+            hint = "; indent with spaces, not tabs"
+        return None, [Diagnostic(f"YAML syntax error: {problem}{context}{hint}", path, line)]
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses (a control character): name its line.
         position = max(0, min(int(exc.position), len(text)))

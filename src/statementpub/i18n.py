@@ -152,6 +152,10 @@ class Interface:
         """``"ltr"`` or ``"rtl"``, from CLDR."""
         return "rtl" if self.locale.text_direction == "rtl" else "ltr"
 
+    def territory_name(self, code: str) -> UiText:
+        """The name of an ISO 3166-1 alpha-2 territory in this language (CLDR): "México"."""
+        return UiText(self.locale.territories.get(code.upper(), code), self.lang)
+
     def language_name(self, lang: str) -> UiText:
         """The name of ``lang`` in that language itself (an autonym: "Español")."""
         locale = Locale.parse(lang, sep="-")

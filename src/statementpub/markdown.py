@@ -183,10 +183,13 @@ class _BodyContext:
     used_ids: set[str] = field(default_factory=set)
     last_heading: int = 1
     field_name: str | None = None
+    #: line of each link reference definition, by normalized label
+    reference_lines: dict[str, int] = field(default_factory=dict)
 
     def error(self, line: int, message: str, *, severity: str = "error") -> None:
-        self.diagnostics.append(Diagnostic(message, self.path, line, 0, severity,
-                                           field=self.field_name))
+        diagnostic = Diagnostic(message, self.path, line, 0, severity, field=self.field_name)
+        if diagnostic not in self.diagnostics:  # one bad definition used twice: one error
+            self.diagnostics.append(diagnostic)
 
     def line_of(self, token: Token) -> int:
         return self.offset + (token.map[0] if token.map else 0) + 1
@@ -230,6 +233,8 @@ def parse_body(
         label: MappingProxyType({"href": str(ref.get("href", "")),
                                  "title": str(ref.get("title", ""))})
         for label, ref in sorted(env.get("references", {}).items())})
+    ctx.reference_lines = {label: first_line + int(ref["map"][0])
+                           for label, ref in env.get("references", {}).items() if ref.get("map")}
     blocks, footnotes = _Converter(ctx, tokens, references).document()
     return Document(tuple(blocks), tuple(footnotes), MappingProxyType(dict(ctx.images)),
                     references), ctx.diagnostics
@@ -458,7 +463,9 @@ class _Converter:
                 line = places.line("link", href)
                 problem = check_url(href, allow_fragment=True)
                 if problem:
-                    ctx.error(line, problem)
+                    # a reference-style link's target is written on its definition's line
+                    label = str(child.meta.get("label") or "")
+                    ctx.error(ctx.reference_lines.get(label, line) if label else line, problem)
                 label = _link_label(children, index)
                 if fold(label).lower().strip(".:!") in VAGUE_LINK_TEXTS:
                     ctx.error(line, f"link text {label!r} does not say where the link goes "

@@ -329,6 +329,7 @@ def render_edition_html(
             "url": sig.url,
             "note": ctx.inline(note) if note else None,
             "note_lang": lang_attr(note.lang, lang) if note else Markup(""),
+            "country": edition.ui.territory_name(sig.country).value if sig.country else None,
         })
     publisher = None
     if statement.publisher is not None:
