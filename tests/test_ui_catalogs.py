@@ -32,7 +32,7 @@ def _key(entry: polib.POEntry) -> tuple[str | None, str]:
 
 def test_template_is_not_stale() -> None:
     assert extract_ui() == TEMPLATE.read_bytes(), (
-        "locales/statementpub.pot is stale: run python -m statementpub.i18n extract-ui")
+        "locales/statementpub.pot is stale: run python -m statementpub.extract_ui")
 
 
 def test_french_and_portuguese_are_available() -> None:

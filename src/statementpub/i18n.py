@@ -3,8 +3,8 @@
 Interface strings ("Signatories", kind labels, page labels, the EPUB
 accessibility summary) are marked in the code with :func:`N_`-style calls to
 ``gettext``/``ngettext``/``pgettext`` on an :class:`Interface`, extracted by
-Babel into ``locales/statementpub.pot`` (``python -m statementpub.i18n
-extract-ui``). Each lookup returns a :class:`~statementpub.edition.Text`
+Babel into ``locales/statementpub.pot`` (``python -m
+statementpub.extract_ui``). Each lookup returns a :class:`~statementpub.edition.Text`
 that knows its language: a string without a usable translation falls back to
 the English msgid and says so (``lang="en"``), so renderers mark it.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as _dt
 import gettext as _gettext
 import io
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -215,7 +214,7 @@ def extract_ui(output: Path | None = None) -> bytes:
                     auto_comments=comments, context=context)
     po = polib.POFile(wrapwidth=79)
     po.header = ("Interface strings of statementpub: kind labels, \"Signatories\", page "
-                 "labels...\nRegenerate with: python -m statementpub.i18n extract-ui")
+                 "labels...\nRegenerate with: python -m statementpub.extract_ui")
     po.metadata = {
         "Project-Id-Version": "statementpub",
         "PO-Revision-Date": "",
@@ -243,17 +242,3 @@ def extract_ui(output: Path | None = None) -> bytes:
     if output is not None:
         output.write_bytes(data)
     return data
-
-
-def _main(argv: list[str]) -> int:
-    if argv[:1] == ["extract-ui"]:
-        target = locales_dir() / f"{DOMAIN}.pot"
-        extract_ui(target)
-        print(f"wrote {target}")
-        return 0
-    print("usage: python -m statementpub.i18n extract-ui", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
