@@ -6,9 +6,6 @@ and EPUB 3 out, in every language its gettext catalogs cover.
 >>> html = render_html(statement, lang="es")            # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
-
 from .api import render_epub, render_html, render_pdf
 from .build import BuildReport, EditionReport, build
 from .edition import Edition, Fallback, Text, make_edition
@@ -29,10 +26,7 @@ from .loader import load_statement
 from .model import Signatory, Statement
 from .translate import LanguageStatus, catalog_status, extract_catalog, update_catalog
 
-try:
-    __version__ = _version("statementpub")
-except _PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
 
 __all__ = [
     "BuildReport",
