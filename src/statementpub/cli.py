@@ -203,8 +203,9 @@ def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: Te
                         for i, (c, w) in enumerate(zip(row, widths))), file=out)
     for s in statuses:
         for problem in s.problems:
-            print(f"{source}:{problem.line}: [{s.lang}] {problem.role}: {problem.reason}",
-                  file=out)
+            entry = f" ({s.catalog}:{problem.catalog_line})" if problem.catalog_line else ""
+            print(f"{source}:{problem.line}: [{s.lang}] {problem.role}: {problem.reason}"
+                  f"{entry}", file=out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -632,6 +632,9 @@ class Problem:
     role: str
     msgid: str
     reason: str
+    #: the line where the unit's entry starts in the catalog (0: no entry), for the
+    #: translator who edits the .po file in a text editor
+    catalog_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -728,7 +731,10 @@ def _status(lang: str, shown: str, po: polib.POFile, units: Sequence[Unit],
                                          references)[1]
         reason = verdicts[unit.msgid]
         if reason is not None:
-            problems.append(Problem(unit.line, unit.role, unit.msgid, reason))
+            entry = index.active.get(unit.msgid) or index.obsolete.get(unit.msgid)
+            linenum = getattr(entry, "linenum", 0) if entry is not None else 0
+            problems.append(Problem(unit.line, unit.role, unit.msgid, reason,
+                                    linenum if isinstance(linenum, int) else 0))
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "unusable": 0}
     for reason in verdicts.values():
         if reason is None:
