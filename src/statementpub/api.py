@@ -13,11 +13,9 @@ from typing import Union
 import polib
 
 from .edition import Edition, make_edition
+from .build import render_edition
 from .model import Statement
-from .render.epub import html_to_epub
 from .render.html import Alternate, render_edition_html
-from .render.labels import labels
-from .render.pdf import html_to_pdf, page_label_css
 
 __all__ = ["edition_of", "render_epub", "render_html", "render_pdf"]
 
@@ -65,11 +63,7 @@ def render_pdf(
     numbers are artifacts. Raises what :func:`render_html` raises, and
     :class:`PdfRenderError` when WeasyPrint fails.
     """
-    edition = edition_of(statement, lang, catalog)
-    page = labels(edition).page_template
-    html = render_edition_html(edition, flavour="print", extra_css=page_label_css(page.value))
-    roots = [edition.statement.base_dir] if edition.statement.base_dir else []
-    return html_to_pdf(html, resource_roots=[r for r in roots if r is not None])
+    return render_edition(edition_of(statement, lang, catalog), "pdf", ())
 
 
 def render_epub(
@@ -81,8 +75,4 @@ def render_epub(
     """The EPUB 3 edition of ``statement`` in ``lang``, with EPUB Accessibility 1.1
     metadata. Raises what :func:`render_html` raises, and :class:`EpubRenderError`
     when pandoc fails."""
-    edition = edition_of(statement, lang, catalog)
-    html = render_edition_html(edition, flavour="pandoc")
-    has_images = bool(edition.statement.body.images) or (
-        edition.statement.publisher is not None and edition.statement.publisher.logo is not None)
-    return html_to_epub(html, edition, has_images=has_images)
+    return render_edition(edition_of(statement, lang, catalog), "epub", ())

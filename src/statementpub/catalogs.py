@@ -63,17 +63,8 @@ def find_catalog(statement: Statement, lang: str) -> Path:
 
     :raises CatalogError: no catalog exists; the message names the path(s) looked for.
     """
-    wanted = lang.lower()
     source = str(statement.path) if statement.path is not None else None
-    for tag, path in statement.translations.items():
-        if tag.lower() == wanted:
-            line = _translations_line(statement, tag)
-            if not path.is_file():
-                raise CatalogError(f"the catalog for {lang!r} named in 'translations' does "
-                                   f"not exist: {path}", path=source, line=line)
-            _check_inside(statement, path, line)
-            return path
-    if statement.base_dir is None:
+    if statement.base_dir is None:  # then 'translations' is empty (the loader requires a folder)
         raise CatalogError(f"no catalog for {lang!r}: the statement has no folder; pass "
                            "the catalog explicitly")
     tried: list[Path] = []
