@@ -49,7 +49,8 @@ from statementpub.cli import main
 from statementpub.errors import StatementError
 from statementpub.frontmatter import MAX_DEPTH, MAX_NODES
 from statementpub.loader import MAX_SOURCE_BYTES
-from statementpub.markdown import MAX_INLINE_NESTING, MAX_NESTING, fold
+from statementpub.markdown import MAX_INLINE_NESTING, MAX_NESTING
+from statementpub.text import fold
 from statementpub.pdfinspect import structure_tree
 from statementpub.render.html import render_edition_html
 from statementpub.render.labels import labels

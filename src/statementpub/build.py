@@ -44,7 +44,8 @@ from .catalogs import available_catalogs
 from .edition import Edition, Fallback, make_edition
 from .errors import Diagnostic, RenderError, StatementpubError, StrictBuildError
 from .i18n import interface
-from .loader import load_statement, normalize_lang
+from .langtags import normalize_lang
+from .loader import load_statement
 from .model import Statement
 from .render.html import Alternate, render_edition_html
 from .render.labels import labels

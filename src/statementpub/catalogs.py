@@ -34,24 +34,16 @@ import polib
 from babel.messages.pofile import PoFileError, read_po
 
 from .errors import CatalogError
-from .markdown import MAX_INLINE_NESTING, forbidden_character, inspect_inline
+from .langtags import same_language
+from .markdown import MAX_INLINE_NESTING, inspect_inline
+from .text import forbidden_character
 from .model import Statement
 
 __all__ = ["MAX_CATALOG_BYTES", "CatalogIndex", "check_po_syntax", "find_catalog", "judge",
-           "primary_language", "read_catalog", "read_catalog_bytes", "same_language"]
+           "read_catalog", "read_catalog_bytes"]
 
 #: Catalogs larger than this are refused (bytes): 16 MiB.
 MAX_CATALOG_BYTES = 16 * 1024 * 1024
-
-
-def primary_language(tag: str) -> str:
-    """The primary language subtag, lowercased (``es-MX`` -> ``es``)."""
-    return tag.split("-")[0].lower()
-
-
-def same_language(a: str, b: str) -> bool:
-    """Whether two tags name the same language (regional variants count as the same)."""
-    return primary_language(a) == primary_language(b)
 
 
 def find_catalog(statement: Statement, lang: str) -> Path:

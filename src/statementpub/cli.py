@@ -129,7 +129,7 @@ def _extract(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _update(args: argparse.Namespace, stderr: TextIO) -> int:
-    from .catalogs import same_language
+    from .langtags import same_language
     from .errors import CatalogError
     from .loader import load_statement
     from .translate import catalog_bytes, catalog_path, extract_catalog, update_catalog

@@ -17,11 +17,11 @@ from types import MappingProxyType
 
 import polib
 
-from .catalogs import CatalogIndex, find_catalog, judge, read_catalog, same_language
+from .catalogs import CatalogIndex, find_catalog, judge, read_catalog
 from .errors import CatalogError, Diagnostic, InterfaceLanguageError
 from .i18n import Interface, UiText, interface
-from .loader import normalize_lang
-from .markdown import fold
+from .langtags import normalize_lang, same_language
+from .text import fold
 from .model import Inline, Statement
 from .units import iter_units
 

@@ -15,7 +15,7 @@ from typing import Union
 import yaml
 
 from .errors import Diagnostic
-from .markdown import describe_character
+from .text import describe_character
 
 __all__ = ["YMap", "YScalar", "YSeq", "YValue", "read_front_matter"]
 

@@ -21,14 +21,9 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import Diagnostic, StatementError
 from .frontmatter import YMap, YScalar, YSeq, YValue, read_front_matter
-from .markdown import (
-    check_url,
-    fold,
-    forbidden_character,
-    parse_body,
-    resolve_resource,
-    slugify,
-)
+from .langtags import normalize_lang
+from .markdown import parse_body, resolve_resource
+from .text import check_url, fold, forbidden_character, slugify
 from .model import (
     KINDS,
     Contact,
@@ -40,7 +35,7 @@ from .model import (
     Statement,
 )
 
-__all__ = ["MAX_SOURCE_BYTES", "load_statement", "normalize_lang", "statement_from_mapping"]
+__all__ = ["MAX_SOURCE_BYTES", "load_statement", "statement_from_mapping"]
 
 #: Sources larger than this are refused (bytes): 5 MiB.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
@@ -55,28 +50,6 @@ _CONTACT_KEYS = ("name", "email", "phone")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 _SPDX = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
-
-
-def normalize_lang(tag: str) -> str | None:
-    """The BCP 47 tag in canonical case (``es-mx`` -> ``es-MX``), or ``None`` when
-    CLDR does not know its language."""
-    tag = tag.strip().replace("_", "-")
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):
-        return None
-    try:
-        locale = Locale.parse(tag, sep="-")
-    except (UnknownLocaleError, ValueError):
-        return None
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) in (2, 3) and (part.isalpha() or part.isdigit()):
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out) if locale.language else None
 
 
 class _Checker:

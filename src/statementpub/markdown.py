@@ -29,6 +29,14 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostic
+from .text import (
+    check_url,
+    describe_character,
+    fold,
+    forbidden_character,
+    shown,
+    slugify,
+)
 from .model import (
     Block,
     BlockQuote,
@@ -80,79 +88,7 @@ _PARSER_NESTING = 64
 #: Images larger than this are refused (bytes): 10 MiB.
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
-_WS = re.compile(r"\s+")
 _HEADING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
-_ALLOWED_SCHEMES = ("https", "http", "mailto")
-#: Characters no edition can hold: XML 1.0 (the EPUB's XHTML) forbids the C0
-#: controls but tab and line breaks, lone surrogates and U+FFFE/U+FFFF.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def forbidden_character(text: str) -> str | None:
-    """The first character in ``text`` that no edition can hold (a control
-    character, a lone surrogate, U+FFFE or U+FFFF), described for a message
-    (``the control character U+0007``), or ``None``."""
-    match = _FORBIDDEN.search(text)
-    return describe_character(ord(match.group(0))) if match else None
-
-
-def describe_character(code: int) -> str:
-    """``the control character U+0007`` or ``the character U+FFFE``."""
-    kind = "control character" if code < 0x20 or 0x7F <= code < 0xA0 else "character"
-    return f"the {kind} U+{code:04X}"
-
-
-def shown(text: str, limit: int = 80) -> str:
-    """``repr(text)``, shortened in the middle when long (for messages)."""
-    if len(text) > limit:
-        text = text[: limit // 2] + "…" + text[-(limit // 4):]
-    return repr(text)
-
-
-def fold(text: str) -> str:
-    """Fold every run of white space to one space and strip: the msgid rule."""
-    return _WS.sub(" ", text).strip()
-
-
-def check_url(url: str, *, allow_fragment: bool) -> str | None:
-    """Why ``url`` is not allowed by the format, or ``None`` when it is.
-
-    Allowed: ``https:``, ``http:`` (with a host) and ``mailto:``, in any
-    letter case; with ``allow_fragment``, a ``#fragment`` of the edition.
-    """
-    if allow_fragment and url.startswith("#") and len(url) > 1 and not _WS.search(url):
-        return None
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in url):
-        return f"URL {shown(url)} contains white space or control characters"
-    unsafe = "".join(sorted({ch for ch in url if ch in '"<>\\`'}))
-    if unsafe:
-        return (f"URL {shown(url)} contains {unsafe!r}, which a URL cannot hold "
-                "(percent-encode it)")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return f"URL {shown(url)} is malformed"
-    scheme = parts.scheme.lower()
-    if scheme not in _ALLOWED_SCHEMES:
-        if not scheme:
-            return (f"URL {shown(url)} is not absolute: use https:, http: or mailto:"
-                    + (" (or a #fragment)" if allow_fragment else ""))
-        return f"URL scheme {parts.scheme!r} is not allowed (use https:, http: or mailto:)"
-    if scheme in ("http", "https") and not parts.netloc:
-        return f"URL {shown(url)} has no host"
-    if scheme == "mailto" and len(url) <= len("mailto:"):
-        return f"URL {shown(url)} has no address"
-    return None
-
-
-def slugify(text: str) -> str:
-    """An ASCII identifier for a heading: ``Qué pedimos`` -> ``que-pedimos``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "section"
-
-
 def _make_parser(*, html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False,
                                    "maxNesting": _PARSER_NESTING, "store_labels": True})

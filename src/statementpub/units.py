@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .markdown import fold, inspect_inline
+from .markdown import inspect_inline
+from .text import fold
 from .model import (
     Block,
     BlockQuote,

@@ -487,7 +487,7 @@ def _localize_title_page(page: str, edition: Edition, lab: Labels) -> str:
 
 
 def _lang(lang: str, inherited: str) -> str:
-    from ..catalogs import same_language
+    from ..langtags import same_language
 
     if same_language(lang, inherited):
         return ""

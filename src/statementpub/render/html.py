@@ -26,9 +26,10 @@ from typing import Any, Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from ..catalogs import same_language
+from ..langtags import same_language
 from ..edition import Edition, Text
-from ..markdown import render_inline, slugify
+from ..markdown import render_inline
+from ..text import slugify
 from ..model import (
     Block,
     BlockQuote,

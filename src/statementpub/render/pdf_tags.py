@@ -61,6 +61,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from ..langtags import same_tag
+
 __all__ = ["SUPPORTED_WEASYPRINT_VERSION", "add_tags", "install", "is_installed"]
 
 #: The one WeasyPrint release whose internals this module was written for.
@@ -294,10 +296,6 @@ def _own_lang(element: Any) -> str | None:
     return None if value is None else value.strip()
 
 
-def _same_lang(first: str | None, second: str | None) -> bool:
-    return (first or "").lower() == (second or "").lower()
-
-
 _SPACES = re.compile(r"\s+")
 
 
@@ -431,7 +429,7 @@ class _TreeBuilder:
             "Pg": self.page_reference(),
             "P": parent.obj.reference,
         })
-        if not _same_lang(lang, parent.lang):
+        if not same_tag(lang, parent.lang):
             # ISO 14289-1 7.2: natural language changes are marked.
             obj["Lang"] = pydyf.String(lang or "")
         self.pdf.add_object(obj)
