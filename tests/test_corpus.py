@@ -57,7 +57,7 @@ def test_spanish_edition_uses_every_translation() -> None:
     statement = load_statement(corpus_statement())
     edition = make_edition(statement, "es")
     assert edition.fallbacks == ()
-    assert edition.ui.date(statement.date).value == "20 de septiembre de 2018"
+    assert edition.labels.date.value == "20 de septiembre de 2018"
 
 
 def test_spanish_html_shows_the_localized_date(corpus_dist: Path) -> None:

@@ -53,7 +53,6 @@ from statementpub.markdown import MAX_INLINE_NESTING, MAX_NESTING
 from statementpub.text import fold
 from statementpub.pdfinspect import structure_tree
 from statementpub.render.html import render_edition_html
-from statementpub.render.labels import labels
 from statementpub.render.pdf import html_to_pdf, make_fetcher, page_label_css
 from statementpub.resources import styles_dir
 
@@ -285,7 +284,7 @@ def test_pdf_requests_only_data_styles_and_the_statement_folder(statement_folder
     statement = load_statement(statement_folder / "statement.md")
     edition = make_edition(statement, "en")
     html = render_edition_html(edition, flavour="print",
-                               extra_css=page_label_css(labels(edition).page_template.value))
+                               extra_css=page_label_css(edition.labels.page_template.value))
     record: list[str] = []
     pdf = html_to_pdf(html, resource_roots=[statement_folder], record=record)
     assert pdf.startswith(b"%PDF")
@@ -489,7 +488,7 @@ def test_catalog_msgstrs_cannot_add_urls_html_or_images(tmp_path: Path) -> None:
         "member since *1990*": "link target 'JavaScript:alert(1)' is not allowed",
     }
     # a plain-text unit is shown as text: its translation is used, markup and all
-    assert edition.text(statement.title).value.startswith("<script>")
+    assert edition.title.value.startswith("<script>")
     html = render_html(edition)
     assert_no_active_content(html, "html")
     assert "evil.example" not in html and "javascript" not in html.lower()

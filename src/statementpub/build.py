@@ -48,7 +48,6 @@ from .langtags import normalize_lang
 from .loader import load_statement
 from .model import Statement
 from .render.html import Alternate, render_edition_html
-from .render.labels import labels
 from .render.pdf import _DEFAULT_EPOCH as DEFAULT_EPOCH
 from .render.pdf import page_label_css
 
@@ -152,7 +151,7 @@ def _has_images(statement: Statement) -> bool:
 
 
 def _print_html(edition: Edition) -> str:
-    page = labels(edition).page_template
+    page = edition.labels.page_template
     return render_edition_html(edition, flavour="print", extra_css=page_label_css(page.value))
 
 

@@ -22,8 +22,8 @@ from babel import Locale, UnknownLocaleError
 from .errors import Diagnostic, StatementError
 from .frontmatter import YMap, YScalar, YSeq, YValue, read_front_matter
 from .langtags import normalize_lang
-from .markdown import parse_body, resolve_resource
-from .text import check_url, fold, forbidden_character, slugify
+from .markdown import msgid_of, parse_body, resolve_resource
+from .text import WHITE_SPACE, check_url, fold, forbidden_character, slugify
 from .model import (
     KINDS,
     Contact,
@@ -144,7 +144,7 @@ class _Checker:
         return node
 
     def inline_markdown(self, value: str, field: str, line: int) -> Inline:
-        folded = fold(value)
+        folded = msgid_of(value.strip(WHITE_SPACE))
         document, diags = parse_body(folded, path=self.path, first_line=line,
                                      base_dir=self.base_dir, field_name=field)
         for diag in diags:
@@ -156,7 +156,8 @@ class _Checker:
                        "no lists or headings)")
         if document.images:
             self.error(line, field, f"'{field}' cannot hold images")
-        return Inline(folded, line)
+        written = value.strip(WHITE_SPACE)
+        return Inline(folded, line, "" if written == folded else written)
 
 
 def _check_statement(

@@ -51,6 +51,7 @@ from .model import (
     Paragraph,
     Table,
     ThematicBreak,
+    reserved_id,
 )
 
 __all__ = [
@@ -59,14 +60,11 @@ __all__ = [
     "MAX_NESTING",
     "InlineInfo",
     "check_image_file",
-    "check_url",
-    "describe_character",
-    "fold",
-    "forbidden_character",
+    "inline_tokens",
     "inspect_inline",
+    "msgid_of",
+    "msgstr_markdown",
     "parse_body",
-    "render_inline",
-    "slugify",
 ]
 
 #: Link texts that do not say where the link goes (WCAG 2.2 SC 2.4.4), en and es.
@@ -89,6 +87,63 @@ _PARSER_NESTING = 64
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 _HEADING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
+_NOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+_HARD_BREAK = re.compile(r"(?: {2,}|(?<!\\)(?:\\\\)*\\)$")
+
+
+def _hard_breaks(text: str) -> int:
+    tokens = _PARSER.parseInline(text, {})
+    return sum(1 for child in (tokens[0].children or [] if tokens else [])
+               if child.type == "hardbreak")
+
+
+def msgid_of(markdown: str) -> str:
+    """The msgid of a block's inline Markdown as written (STATEMENT_FORMAT.md,
+    "Translation units"): every run of white space folded to one space, except
+    that each CommonMark hard line break (two or more spaces, or a backslash,
+    before a line end) is one line feed with no space around it.
+
+    A line end that only looks like a hard break (inside a code span) is
+    folded: each candidate is confirmed by markdown-it itself.
+    """
+    lines = markdown.split("\n")
+    candidates = [i for i, line in enumerate(lines[:-1]) if _HARD_BREAK.search(line)]
+    breaks: set[int] = set()
+    if candidates:
+        total = _hard_breaks(markdown)
+        if total == len(candidates):
+            breaks = set(candidates)
+        elif total:
+            for i in candidates:
+                trial = lines[:i] + [_HARD_BREAK.sub("", lines[i])] + lines[i + 1:]
+                if _hard_breaks("\n".join(trial)) < total:
+                    breaks.add(i)
+    if not breaks:
+        return fold(markdown)
+    segments: list[str] = []
+    current: list[str] = []
+    for i, line in enumerate(lines):
+        if i in breaks:
+            current.append(_HARD_BREAK.sub("", line))
+            segments.append(fold(" ".join(current)))
+            current = []
+        else:
+            current.append(line)
+    segments.append(fold(" ".join(current)))
+    return "\n".join(segments)
+
+
+def msgstr_markdown(msgstr: str) -> str:
+    """A translation as Markdown to parse: each line feed is a hard line break
+    (written as a backslash before the line end), per the format."""
+    return "\\\n".join(part.rstrip(" \t") for part in msgstr.split("\n"))
+
+
+def _source(written: str, msgid: str) -> str:
+    """``written`` when rendering it differs from rendering ``msgid``, else ``""``."""
+    return "" if written == msgid else written
+
+
 def _make_parser(*, html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False,
                                    "maxNesting": _PARSER_NESTING, "store_labels": True})
@@ -300,15 +355,32 @@ class _Converter:
             ctx.error(line, f"heading level {level} skips a level: expected at most "
                       f"'{expected}' here")
         ctx.last_heading = level
-        folded = fold(text)
-        ident = str(attrs.get("id") or "") or slugify(_visible_text(folded))
-        base, n = ident, 2
-        while ident in ctx.used_ids:
+        msgid = msgid_of(text)
+        # A note mark is no part of the heading's name: "Commitments[^a]" -> "commitments".
+        named = _NOTE_MARK.sub("", msgid)
+        ident = self.element_id(str(attrs.get("id") or ""), _visible_text(named), line)
+        classes = tuple(str(attrs.get("class", "")).split())
+        return Heading(level, Inline(msgid, line, _source(text, msgid)), ident, classes)
+
+    def element_id(self, written: str, text: str, line: int) -> str:
+        """A document-unique id: ``written`` (``{#id}``) if it is free, else an
+        error; otherwise one made from ``text``, with a numeric suffix if taken."""
+        ctx = self.ctx
+        if written:
+            if written in ctx.used_ids:
+                ctx.error(line, f"the id {written!r} is used twice: ids must be unique")
+            elif reserved_id(written):
+                ctx.error(line, f"the id {written!r} is one of the edition's own parts: "
+                          "choose another")
+            ctx.used_ids.add(written)
+            return written
+        base = ident = slugify(text)
+        n = 2
+        while ident in ctx.used_ids or reserved_id(ident):
             ident = f"{base}-{n}"
             n += 1
         ctx.used_ids.add(ident)
-        classes = tuple(str(attrs.get("class", "")).split())
-        return Heading(level, Inline(folded, line), ident, classes)
+        return ident
 
     def paragraph(self, token: Token, inline: Token) -> Block:
         ctx = self.ctx
@@ -324,10 +396,12 @@ class _Converter:
             classes = tuple(str(image.attrs.get("class", "")).split())
             alt = fold(image.content)
             path = ctx.images.get(src, Path(src))
+            written = str(image.attrs.get("id", ""))
+            ident = self.element_id(written, "", line) if written else ""
             return Figure(src, path, None if "decorative" in classes else Inline(alt, line),
-                          line, str(image.attrs.get("id", "")), classes,
-                          str(image.attrs.get("title", "")))
-        return Paragraph(Inline(fold(inline.content), line))
+                          line, ident, classes, str(image.attrs.get("title", "")))
+        msgid = msgid_of(inline.content)
+        return Paragraph(Inline(msgid, line, _source(inline.content, msgid)))
 
     def list_block(self, token: Token) -> ListBlock:
         ordered = token.type == "ordered_list_open"
@@ -373,7 +447,9 @@ class _Converter:
                 # markdown-it hands over a cell with its escaped pipes unescaped;
                 # every "|" in a cell was written "\|" (an unescaped one ends
                 # the cell), so this restores the text as written: the msgid.
-                row.append(Inline(fold(t.content.replace("|", "\\|")), row_line))
+                written = t.content.replace("|", "\\|")
+                msgid = msgid_of(written)
+                row.append(Inline(msgid, row_line, _source(written, msgid)))
             self.pos += 1
         self.pos += 1
         return Table(tuple(head), tuple(body), tuple(aligns), ctx.line_of(token))
@@ -701,6 +777,18 @@ def inspect_inline(text: str, footnote_labels: Sequence[str] = (),
             raw.append(child.content)
     return InlineInfo("".join(_texts(children)), links, images, notes, tuple(raw), tuple(bad),
                       deepest)
+
+
+def inline_tokens(text: str, footnote_labels: Sequence[str] = (),
+                  references: Mapping[str, Mapping[str, str]] | None = None) -> list[Token]:
+    """markdown-it's inline tokens of ``text`` (the children of its one ``inline``
+    token), with the document's footnote labels and link reference definitions,
+    for building an edition's inline nodes."""
+    env: EnvType = _footnote_env(footnote_labels)
+    if references:
+        env["references"] = {label: dict(ref) for label, ref in references.items()}
+    tokens = _PARSER.parseInline(text, env)
+    return list(tokens[0].children or []) if tokens else []
 
 
 def _footnote_env(labels: Sequence[str]) -> EnvType:

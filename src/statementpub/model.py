@@ -20,6 +20,8 @@ from typing import Any, Literal, Union
 
 __all__ = [
     "KINDS",
+    "RESERVED_IDS",
+    "RESERVED_ID_PREFIXES",
     "Block",
     "BlockQuote",
     "CodeBlock",
@@ -39,7 +41,24 @@ __all__ = [
     "Statement",
     "Table",
     "ThematicBreak",
+    "reserved_id",
 ]
+
+#: Ids of the edition's own parts (in HTML, EPUB and PDF). A ``{#id}`` written
+#: in the body may not be one of them; a generated heading id that would be one
+#: gets a numeric suffix (STATEMENT_FORMAT.md, "Notes and ids"). Ids starting
+#: with :data:`RESERVED_ID_PREFIXES` are the notes' and citations' own.
+RESERVED_IDS: frozenset[str] = frozenset({
+    "main", "statement", "signatories", "signatories-heading", "notes", "notes-heading",
+    "footnotes", "toc", "toc-title", "landmarks", "landmarks-title", "title-page", "cover",
+    "nav", "colophon", "contents",
+})
+RESERVED_ID_PREFIXES: tuple[str, ...] = ("fn-", "fnref-")
+
+
+def reserved_id(ident: str) -> bool:
+    """Whether ``ident`` is, or looks like, an id of the edition's own parts."""
+    return ident in RESERVED_IDS or ident.startswith(RESERVED_ID_PREFIXES)
 
 #: The statement kinds of the format, in the order of its table.
 KINDS: tuple[str, ...] = ("statement", "press-release", "joint-statement", "open-letter")
@@ -49,12 +68,22 @@ KINDS: tuple[str, ...] = ("statement", "press-release", "joint-statement", "open
 class Inline:
     """A run of inline Markdown from the source: a paragraph, a heading, a cell.
 
-    ``text`` is the source text with white space folded (the unit's msgid);
+    ``text`` is the unit's msgid: the source text with white space folded and
+    each CommonMark hard line break written as one line feed
+    (STATEMENT_FORMAT.md, "Translation units"). ``source`` is the Markdown
+    exactly as written (line breaks, trailing spaces and backslashes kept),
+    which the source-language edition renders; empty when it equals ``text``.
     ``line`` is the 1-based line where it starts in the source file.
     """
 
     text: str
     line: int
+    source: str = ""
+
+    @property
+    def markdown(self) -> str:
+        """The Markdown to render for the source language (``source`` or ``text``)."""
+        return self.source or self.text
 
 
 @dataclass(frozen=True, slots=True)

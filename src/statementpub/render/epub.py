@@ -26,17 +26,19 @@ import subprocess
 import tempfile
 import uuid
 import zipfile
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..edition import Edition
+from ..edition.nodes import plain_text
 from ..errors import EpubRenderError
 from ..resources import styles_dir
 from .html import harden_html
-from .labels import Labels, labels
+from ..edition import Labels
+from ..langtags import same_language
 
 __all__ = ["EpubBatch", "html_to_epub"]
 
@@ -73,7 +75,7 @@ def _identifier(edition: Edition) -> str:
 
 def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
     statement = edition.statement
-    lab = labels(edition)
+    lab = edition.labels
     features = ["tableOfContents", "readingOrder", "structuralNavigation",
                 "displayTransformability"]
     if has_images:
@@ -82,7 +84,7 @@ def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
         features.append("annotations")
     text = markdown_literal
     meta: dict[str, Any] = {
-        "title": text(edition.text(statement.title).value),
+        "title": text(edition.title.value),
         "lang": edition.lang,
         "date": statement.date.isoformat(),
         "identifier": [{"scheme": "UUID", "text": _identifier(edition)}],
@@ -93,18 +95,15 @@ def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
         "accessibilityHazards": ["none"],
         "accessibilitySummary": text(lab.accessibility_summary.value),
     }
-    if statement.publisher is not None:
-        meta["publisher"] = text(edition.text(statement.publisher.name).value)
+    if edition.publisher is not None:
+        meta["publisher"] = text(edition.publisher.name.value)
         meta["creator"] = [{"role": "author", "text": meta["publisher"]}]
     if statement.license:
         meta["rights"] = text(statement.license)
     if statement.keywords:
         meta["subject"] = [text(keyword) for keyword in statement.keywords]
-    if statement.summary:
-        from ..markdown import inspect_inline
-
-        meta["description"] = text(" ".join(inspect_inline(edition.text(p).value).visible
-                                            for p in statement.summary))
+    if edition.summary:
+        meta["description"] = text(" ".join(plain_text(p.content) for p in edition.summary))
     return meta
 
 
@@ -314,7 +313,7 @@ class EpubBatch:
 
 def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> bytes:
     """Add what pandoc cannot write to the package, and repack deterministically."""
-    lab = labels(edition)
+    lab = edition.labels
     lang = edition.lang
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
@@ -352,14 +351,20 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
             for ident, tag_lang in re.findall(r'<section id="([^"]+)"[^>]*?\slang="([^"]+)"',
                                               text):
                 heading_langs[f"{base}#{ident}"] = tag_lang
-            text = _mark_languages(text)
+            text = _mark_notes(_mark_languages(text))
             if not re.search(r"<html[^>]*\sxml:lang=", text):
                 raise EpubRenderError(f"{name} has no xml:lang")
             files[name] = text.encode("utf-8")
+    labels_by_target: dict[str, str] = {}
     for name in names:
         if name.endswith("nav.xhtml"):
             nav = _localize_nav(files[name].decode("utf-8"), lab, lang)
+            nav, labels_by_target = _unmark_toc(nav)
             files[name] = _mark_toc(nav, heading_langs).encode("utf-8")
+    for name in names:
+        if name.endswith(".ncx"):
+            files[name] = _relabel_ncx(files[name].decode("utf-8"),
+                                       labels_by_target).encode("utf-8")
     for name in names:
         if name.endswith((".xhtml", ".opf", ".ncx")):
             text = files[name].decode("utf-8")
@@ -411,6 +416,58 @@ def _mark_languages(xhtml: str) -> str:
 _TAG = re.compile(r"<[^>]*>")
 _ACTIVE = re.compile(r"^<\s*(?:script|iframe|embed|object|form)\b|\son\w+\s*="
                      r"|\s(?:href|src)\s*=\s*[\"']\s*(?:javascript|vbscript|data:text)", re.I)
+
+
+_NOTEREF = re.compile(r'<sup><a href="([^"#]*#fn-[0-9]+)" id="(fnref-[0-9]+(?:-[0-9]+)?)">')
+_NOTE = re.compile(r'<li><div id="(fn-[0-9]+)">')
+_BACKLINK = re.compile(r'<a href="([^"#]*#fnref-[0-9]+(?:-[0-9]+)?)" class="footnote-back"')
+
+
+def _mark_notes(xhtml: str) -> str:
+    """Give the notes their EPUB 3 semantics (EPUB 3.3 Structural Semantics,
+    DPUB-ARIA 1.1): each citation is a ``noteref``, the notes section is
+    ``endnotes`` with each note an ``endnote``, and each way back a
+    ``doc-backlink``, so reading systems can show a note where it is cited."""
+    xhtml = _NOTEREF.sub(r'<sup><a href="\1" id="\2" epub:type="noteref" role="doc-noteref">',
+                         xhtml)
+    xhtml = xhtml.replace('<section id="notes" class="level2">',
+                          '<section id="notes" class="level2" epub:type="endnotes" '
+                          'role="doc-endnotes">', 1)
+    xhtml = _NOTE.sub(r'<li><div id="\1" epub:type="endnote">', xhtml)
+    return _BACKLINK.sub(r'<a href="\1" class="footnote-back" role="doc-backlink"', xhtml)
+
+
+_TOC_ENTRY = re.compile(r'<a href="([^"]+)">(.*?)</a>', re.S)
+_NOTE_MARK = re.compile(r"<sup>.*?</sup>", re.S)
+
+
+def _unmark_toc(nav: str) -> tuple[str, dict[str, str]]:
+    """Drop note marks from the table of contents (pandoc copies a heading's
+    citation into its entry: "Commitments1"); return the nav and the plain label
+    of each entry whose text changed, by target, for the NCX."""
+    changed: dict[str, str] = {}
+
+    def entry(match: re.Match[str]) -> str:
+        target, inner = match.groups()
+        clean = _NOTE_MARK.sub("", inner)
+        if clean != inner:
+            changed[target] = _TAG.sub("", clean)
+        return f'<a href="{target}">{clean}</a>'
+
+    return _TOC_ENTRY.sub(entry, nav), changed
+
+
+def _relabel(label: str, match: re.Match[str]) -> str:
+    return f"{match.group(1)}{label}{match.group(2)}"
+
+
+def _relabel_ncx(ncx: str, labels: dict[str, str]) -> str:
+    """Put the plain labels of :func:`_unmark_toc` into the EPUB 2 NCX too."""
+    for target, label in labels.items():
+        pattern = re.compile(r'(<text>)[^<]*(</text>\s*</navLabel>\s*<content src="'
+                             + re.escape(target) + '" />)')
+        ncx = pattern.sub(partial(_relabel, label), ncx)
+    return ncx
 
 
 def check_no_active_content(name: str, text: str) -> None:
@@ -481,14 +538,12 @@ def _localize_title_page(page: str, edition: Edition, lab: Labels) -> str:
                  f"{_xml(lab.date.value)}</time></p>")
     page = re.sub(r'<p class="date">[^<]*</p>', lambda m: localized, page)
     kind = f'<p class="kind"{_lang(lab.kind.lang, edition.lang)}>{_xml(lab.kind.value)}</p>'
-    title = edition.text(edition.statement.title)
+    title = edition.title
     return page.replace('<h1 class="title"',
                         kind + f'\n  <h1 class="title"{_lang(title.lang, edition.lang)}', 1)
 
 
 def _lang(lang: str, inherited: str) -> str:
-    from ..langtags import same_language
-
     if same_language(lang, inherited):
         return ""
     return f' lang="{lang}" xml:lang="{lang}"'

@@ -18,31 +18,40 @@ import base64
 import mimetypes
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ..langtags import same_language
 from ..edition import Edition, Text
-from ..markdown import render_inline
-from ..text import slugify
-from ..model import (
+from ..edition.nodes import (
     Block,
     BlockQuote,
+    Cell,
+    Code,
     CodeBlock,
+    Emph,
     Figure,
     Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
     ListBlock,
-    Paragraph,
+    Note,
+    NoteRef,
+    Para,
+    Span,
+    Str,
+    Strong,
     Table,
     ThematicBreak,
 )
+from ..langtags import same_language
 from ..resources import styles_dir
-from .labels import Labels, labels
 
 __all__ = ["Alternate", "harden_html", "render_edition_html", "stylesheet"]
 
@@ -126,46 +135,90 @@ def lang_attr(lang: str, inherited: str) -> Markup:
     return Markup(' lang="{}"').format(lang)
 
 
-@dataclass
-class _Ctx:
-    edition: Edition
-    flavour: Flavour
-    footnote_numbers: dict[str, int]
-    env: dict[str, Any] = field(default_factory=dict)
-
-    def resolve_image(self, src: str) -> str:
-        path = self.edition.statement.body.images.get(src)
-        if path is None:
-            return ""
-        return _data_uri(path)
-
-    def inline(self, text: Text) -> Markup:
-        if not text.markup:
-            return escape(text.value)
-        return Markup(render_inline(text.value, footnote_numbers=self.footnote_numbers,
-                                    references=self.edition.statement.body.references,
-                                    image_resolver=self.resolve_image, env=self.env))
+def _escape(text: str) -> Markup:
+    """Text escaped as markdown-it escapes it (``&``, ``<``, ``>``, ``"``), so that
+    editions keep the bytes they had when inline Markdown was rendered by it."""
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                  .replace('"', "&quot;"))
 
 
-def _data_uri(path: Path) -> str:
+@lru_cache(maxsize=64)
+def _data_uri_cached(path: Path, mtime_ns: int, size: int) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def _data_uri(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return ""
+    return _data_uri_cached(path, info.st_mtime_ns, info.st_size)
+
+
+@dataclass
+class _Ctx:
+    flavour: Flavour
+
+
+def _inlines(nodes: Sequence[Inline], ctx: _Ctx, inherited: str) -> Markup:
+    out: list[Markup] = []
+    for node in nodes:
+        if isinstance(node, Str):
+            out.append(_escape(node.text))
+        elif isinstance(node, LineBreak):
+            out.append(Markup("<br>\n"))
+        elif isinstance(node, Code):
+            out.append(Markup("<code>") + _escape(node.text) + Markup("</code>"))
+        elif isinstance(node, Emph):
+            out.append(Markup("<em>") + _inlines(node.children, ctx, inherited)
+                       + Markup("</em>"))
+        elif isinstance(node, Strong):
+            out.append(Markup("<strong>") + _inlines(node.children, ctx, inherited)
+                       + Markup("</strong>"))
+        elif isinstance(node, Link):
+            title = Markup(' title="{}"').format(_escape(node.title)) if node.title \
+                else Markup("")
+            bare = Markup(' class="bare-url"') if node.bare and ctx.flavour == "print" \
+                else Markup("")
+            out.append(Markup('<a href="{}"{}{}>').format(_escape(node.href), title, bare)
+                       + _inlines(node.children, ctx, inherited) + Markup("</a>"))
+        elif isinstance(node, Image):
+            out.append(_image(node))
+        elif isinstance(node, NoteRef):
+            # pandoc's HTML reader would turn a doc-noteref into a note of its own
+            # (one per citation, after the colophon): the EPUB gets plain links,
+            # marked as citations after pandoc (render/epub.py).
+            template = '<sup><a href="#{}" id="{}">{}</a></sup>' if ctx.flavour == "pandoc" \
+                else '<sup class="footnote-ref"><a href="#{}" id="{}" role="doc-noteref">{}</a></sup>'
+            out.append(Markup(template).format(node.note_id, node.id, node.number))
+        elif isinstance(node, Span):
+            out.append(Markup("<span{}>").format(lang_attr(node.lang, inherited))
+                       + _inlines(node.children, ctx, node.lang) + Markup("</span>"))
+    return Markup("").join(out)
+
+
+def _image(node: Image) -> Markup:
+    alt = "" if node.decorative else node.alt
+    return Markup('<img src="{}" alt="{}"{}>').format(
+        _data_uri(node.path), _escape(alt), Markup(' role="presentation"') if not alt
+        else Markup(""))
+
+
 def _blocks(blocks: Sequence[Block], ctx: _Ctx, inherited: str, *,
-            in_list: bool = False, tight: bool = False) -> Iterator[Markup]:
-    edition = ctx.edition
+            tight: bool = False) -> Iterator[Markup]:
     for block in blocks:
         if isinstance(block, Heading):
-            text = edition.text(block.content)
             classes = Markup(' class="{}"').format(" ".join(block.classes)) \
                 if block.classes else Markup("")
-            yield Markup('<h{0} id="{1}"{2}{3}>{4}</h{0}>\n').format(
-                block.level, block.id, classes, lang_attr(text.lang, inherited),
-                ctx.inline(text))
-        elif isinstance(block, Paragraph):
-            text = edition.text(block.content)
-            yield _paragraph(ctx, text, inherited, hidden=in_list and tight)
+            bookmark = Markup(' data-bookmark="{}"').format(block.plain) \
+                if ctx.flavour == "print" and any(isinstance(n, NoteRef) for n in block.content) \
+                else Markup("")
+            yield Markup('<h{0} id="{1}"{2}{3}{4}>{5}</h{0}>\n').format(
+                block.level, block.id, classes, lang_attr(block.lang, inherited), bookmark,
+                _inlines(block.content, ctx, block.lang))
+        elif isinstance(block, Para):
+            yield _paragraph(ctx, block, inherited, hidden=tight)
         elif isinstance(block, Figure):
             yield _figure(ctx, block, inherited)
         elif isinstance(block, ListBlock):
@@ -181,9 +234,10 @@ def _blocks(blocks: Sequence[Block], ctx: _Ctx, inherited: str, *,
             yield Markup("<hr>\n")
 
 
-def _paragraph(ctx: _Ctx, text: Text, inherited: str, *, hidden: bool) -> Markup:
-    body = ctx.inline(text)
-    mark = lang_attr(text.lang, inherited)
+def _paragraph(ctx: _Ctx, para: Para, inherited: str, *, hidden: bool,
+               after: Markup = Markup("")) -> Markup:
+    body = _inlines(para.content, ctx, para.lang) + after
+    mark = lang_attr(para.lang, inherited)
     if hidden:
         if mark:
             return Markup("<span{}>{}</span>\n").format(mark, body)
@@ -194,33 +248,18 @@ def _paragraph(ctx: _Ctx, text: Text, inherited: str, *, hidden: bool) -> Markup
 
 
 def _figure(ctx: _Ctx, block: Figure, inherited: str) -> Markup:
-    src = _data_uri(block.path)
+    image = block.image
+    src = _data_uri(image.path)
     ident = Markup(' id="{}"').format(block.id) if block.id else Markup("")
-    if block.alt is None:
+    if image.decorative:
         return Markup('<p class="figure decorative"{}><img src="{}" alt=""'
                       ' role="presentation"></p>\n').format(ident, src)
-    text = ctx.edition.text(block.alt)
-    alt = text.value if not text.markup else _plain(text.value)
-    mark = lang_attr(text.lang, inherited)
+    mark = lang_attr(block.lang, inherited)
     if mark and ctx.flavour == "pandoc":
         return Markup('<div{}><p class="figure"{}><img src="{}" alt="{}"></p></div>\n').format(
-            mark, ident, src, alt)
+            mark, ident, src, image.alt)
     return Markup('<p class="figure"{}><img src="{}" alt="{}"{}></p>\n').format(
-        ident, src, alt, mark)
-
-
-def _plain(markdown: str) -> str:
-    from ..markdown import inspect_inline
-
-    return inspect_inline(markdown).visible
-
-
-def _item_lang(ctx: _Ctx, blocks: Sequence[Block]) -> str | None:
-    """The language of a list item whose own text is one paragraph, for ``<li lang>``."""
-    first = blocks[0] if blocks else None
-    if isinstance(first, Paragraph):
-        return ctx.edition.text(first.content).lang
-    return None
+        ident, src, image.alt, mark)
 
 
 def _list(ctx: _Ctx, block: ListBlock, inherited: str) -> Markup:
@@ -229,70 +268,81 @@ def _list(ctx: _Ctx, block: ListBlock, inherited: str) -> Markup:
         else Markup("")
     items = []
     for item in block.items:
-        item_lang = _item_lang(ctx, item.blocks) if ctx.flavour != "pandoc" else None
-        if item_lang and not same_language(item_lang, inherited):
-            inner = Markup("").join(_blocks(item.blocks, ctx, item_lang, in_list=True,
-                                            tight=block.tight))
-            items.append(Markup("<li{}>{}</li>\n").format(lang_attr(item_lang, inherited),
-                                                            inner))
-        else:
-            inner = Markup("").join(_blocks(item.blocks, ctx, inherited, in_list=True,
-                                            tight=block.tight))
-            items.append(Markup("<li>{}</li>\n").format(inner))
+        lang = item.lang if ctx.flavour != "pandoc" and item.blocks \
+            and isinstance(item.blocks[0], Para) else inherited
+        inner = Markup("").join(_blocks(item.blocks, ctx, lang, tight=block.tight))
+        items.append(Markup("<li{}>{}</li>\n").format(lang_attr(lang, inherited), inner))
     return Markup("<{0}{1}>\n{2}</{0}>\n").format(tag, start, Markup("").join(items))
 
 
 def _table(ctx: _Ctx, block: Table, inherited: str) -> Markup:
-    def cell(tag: str, text: Text, align: str, scope: str) -> Markup:
-        style = Markup(' style="text-align: {}"').format(align) if align else Markup("")
-        scope_attr = Markup(' scope="{}"').format(scope) if scope else Markup("")
-        # In a table cell "\|" is a pipe, even inside a code span (GFM): the cell's
-        # text (its msgid) keeps the escape as written; the rendering does not.
-        shown = Text(text.value.replace("\\|", "|"), text.lang, text.markup)
+    def cell(node: Cell) -> Markup:
+        tag = "th" if node.header else "td"
+        style = Markup(' style="text-align: {}"').format(node.align) if node.align \
+            else Markup("")
+        scope_attr = Markup(' scope="col"') if node.header else Markup("")
         return Markup("<{0}{1}{2}{3}>{4}</{0}>").format(
-            tag, scope_attr, style, lang_attr(text.lang, inherited), ctx.inline(shown))
+            tag, scope_attr, style, lang_attr(node.lang, inherited),
+            _inlines(node.content, ctx, node.lang))
 
-    def rows(source: Sequence[Sequence[Any]], tag: str, scope: str) -> Markup:
-        out = []
-        for row in source:
-            cells = [cell(tag, ctx.edition.text(c), block.aligns[i] if i < len(block.aligns)
-                          else "", scope) for i, c in enumerate(row)]
-            out.append(Markup("<tr>{}</tr>\n").format(Markup("").join(cells)))
-        return Markup("").join(out)
+    def rows(source: Sequence[Sequence[Cell]]) -> Markup:
+        return Markup("").join(Markup("<tr>{}</tr>\n").format(Markup("").join(
+            cell(c) for c in row)) for row in source)
 
-    head = rows(block.head, "th", "col")
-    body = rows(block.body, "td", "")
     # A table too wide for a narrow screen scrolls inside a focusable region
     # (WCAG 2.2 SC 1.4.10 and 2.1.1), named by its column headers.
-    wrapper = '<div class="table-wrap" role="region" tabindex="0" aria-label="{}">' \
-        if ctx.flavour == "html" else "<div class=\"table-wrap\">"
-    caption = ", ".join(_plain(ctx.edition.text(c).value) for c in block.head[0]) \
-        if block.head else ""
-    opening = Markup(wrapper).format(caption) if ctx.flavour == "html" else Markup(wrapper)
+    if ctx.flavour == "html":
+        opening = Markup('<div class="table-wrap" role="region" tabindex="0" '
+                         'aria-label="{}">').format(block.caption)
+    else:
+        opening = Markup('<div class="table-wrap">')
     return Markup("{}<table>\n<thead>\n{}</thead>\n<tbody>\n{}</tbody>\n</table></div>\n").format(
-        opening, head, body)
+        opening, rows(block.head), rows(block.body))
 
 
-def _footnotes(ctx: _Ctx, inherited: str, lab: Labels) -> Markup:
-    notes = ctx.edition.statement.body.footnotes
-    if not notes:
-        return Markup("")
-    items = []
-    for note in notes:
-        anchor = slugify(note.label)
-        back = lab.back_to_reference.value % {"number": note.number}
-        inner = Markup("").join(_blocks(note.blocks, ctx, inherited))
-        backlink = Markup(' <a href="#fnref-{}" class="footnote-back" role="doc-backlink"'
-                          ' aria-label="{}"{}>↩</a>').format(
-            anchor, back, lang_attr(lab.back_to_reference.lang, inherited))
-        if inner.endswith("</p>\n"):
-            inner = Markup(inner[: -len("</p>\n")]) + backlink + Markup("</p>\n")
+def _back_links(note: Note, inherited: str, ctx: _Ctx) -> Markup:
+    """A way back to each citation of ``note``; the second and later are named
+    with their ordinal ("Back to reference 1 (2)")."""
+    role = Markup("") if ctx.flavour == "pandoc" else Markup(' role="doc-backlink"')
+    links = []
+    for index, back in enumerate(note.backrefs):
+        label = back.label.value if index == 0 else f"{back.label.value} ({index + 1})"
+        mark = lang_attr(back.label.lang, inherited)
+        if mark and ctx.flavour == "pandoc":  # pandoc keeps lang on spans only
+            links.append(Markup('<span{}><a href="#{}" class="footnote-back" aria-label="{}">'
+                                '↩</a></span>').format(mark, back.ref_id, label))
         else:
-            inner = inner + backlink
-        items.append(Markup('<li id="fn-{}">{}</li>\n').format(anchor, inner))
+            links.append(Markup('<a href="#{}" class="footnote-back"{} aria-label="{}"{}>↩</a>')
+                         .format(back.ref_id, role, label, mark))
+    return Markup(" ") + Markup(" ").join(links)
+
+
+def _notes(edition: Edition, ctx: _Ctx, inherited: str) -> Markup:
+    if not edition.notes:
+        return Markup("")
+    label = edition.labels.notes
+    items = []
+    for note in edition.notes:
+        blocks = list(note.blocks)
+        last = blocks[-1] if blocks else None
+        if isinstance(last, Para):
+            # The ways back end the note's last paragraph, in the note's language.
+            head = Markup("").join(_blocks(blocks[:-1], ctx, inherited))
+            tail = _paragraph(ctx, last, inherited, hidden=False,
+                              after=_back_links(note, last.lang, ctx))
+            inner = head + tail
+        else:
+            inner = Markup("").join(_blocks(blocks, ctx, inherited)) + _back_links(
+                note, inherited, ctx)
+        items.append(Markup('<li id="{}">{}</li>\n').format(note.id, inner))
+    if ctx.flavour == "pandoc":
+        # A plain section: pandoc gives the heading's id to the section it opens
+        # (marked as the endnotes after pandoc, render/epub.py).
+        return Markup('<h2 id="notes"{}>{}</h2>\n<ol>\n{}</ol>\n').format(
+            lang_attr(label.lang, inherited), label.value, Markup("").join(items))
     return Markup('<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-heading">'
                   '\n<h2 id="notes-heading"{}>{}</h2>\n<ol>\n{}</ol>\n</section>\n').format(
-        lang_attr(lab.notes.lang, inherited), lab.notes.value, Markup("").join(items))
+        lang_attr(label.lang, inherited), label.value, Markup("").join(items))
 
 
 def render_edition_html(
@@ -308,13 +358,11 @@ def render_edition_html(
     ``"print"`` is WeasyPrint's input (paged-media stylesheet);
     ``"pandoc"`` is pandoc's input for the EPUB.
     """
-    statement = edition.statement
-    numbers = {note.label: note.number for note in statement.body.footnotes}
-    ctx = _Ctx(edition, flavour, numbers)
-    lab = labels(edition)
+    ctx = _Ctx(flavour)
+    lab = edition.labels
     lang = edition.lang
-    body = Markup("").join(_blocks(statement.body.blocks, ctx, lang))
-    footnotes = _footnotes(ctx, lang, lab)
+    body = Markup("").join(_blocks(edition.body, ctx, lang))
+    footnotes = _notes(edition, ctx, lang)
     if flavour == "html":
         css = _inline_fonts(stylesheet("fonts.css", "base.css"))
     elif flavour == "print":
@@ -322,35 +370,41 @@ def render_edition_html(
     else:
         css = ""
     signatories = []
-    for sig in statement.signatories:
-        note = edition.text(sig.note) if sig.note is not None else None
+    for sig in edition.signatories:
+        name = sig.name
         signatories.append({
-            "name": sig.name,
-            "lang": lang_attr(sig.lang, lang),
+            "name": name.value,
+            "lang": lang_attr(name.lang, lang),
             "url": sig.url,
-            "note": ctx.inline(note) if note else None,
-            "note_lang": lang_attr(note.lang, lang) if note else Markup(""),
-            "country": edition.ui.territory_name(sig.country).value if sig.country else None,
+            "note": _inlines(sig.note.content, ctx, sig.note.lang) if sig.note else None,
+            "note_lang": lang_attr(sig.note.lang, lang) if sig.note else Markup(""),
+            "country": sig.country.value if sig.country else None,
+            "country_lang": lang_attr(sig.country.lang, lang) if sig.country else Markup(""),
         })
     publisher = None
-    if statement.publisher is not None:
-        pub = statement.publisher
-        name = edition.text(pub.name)
+    if edition.publisher is not None:
+        pub = edition.publisher
         logo = None
         if pub.logo is not None:
-            alt = edition.text(pub.logo.alt)
-            logo = {"src": _data_uri(pub.logo.path),
-                    "alt": alt.value, "lang": lang_attr(alt.lang, lang)}
-        publisher = {"name": name.value, "lang": lang_attr(name.lang, lang), "url": pub.url,
-                     "logo": logo}
+            logo = {"src": _data_uri(pub.logo.path), "alt": pub.logo.alt.value,
+                    "lang": lang_attr(pub.logo.alt.lang, lang)}
+        publisher = {"name": pub.name.value, "lang": lang_attr(pub.name.lang, lang),
+                     "url": pub.url, "logo": logo}
+    contact = None
+    if edition.contact is not None:
+        c = edition.contact
+        contact = {"name": c.name.value if c.name else None,
+                   "name_lang": lang_attr(c.name.lang, lang) if c.name else Markup(""),
+                   "email": c.email, "phone": c.phone}
 
-    def text(value: Text) -> dict[str, Any]:
-        return {"value": ctx.inline(value), "lang": lang_attr(value.lang, lang)}
+    def para(value: Para) -> dict[str, Any]:
+        return {"value": _inlines(value.content, ctx, value.lang),
+                "lang": lang_attr(value.lang, lang)}
 
     def label(value: Text) -> dict[str, Any]:
         return {"value": value.value, "lang": lang_attr(value.lang, lang)}
 
-    title = edition.text(statement.title)
+    statement = edition.statement
     context = {
         "flavour": flavour,
         "lang": lang,
@@ -358,12 +412,11 @@ def render_edition_html(
         # extra_css holds interface strings in CSS strings: "<" as a CSS escape
         # keeps "</style>" in one from closing the style element.
         "css": Markup(css + extra_css.replace("<", "\\3c ")),
-        "title": label(title),
-        "title_text": title.value,
-        "subtitle": text(edition.text(statement.subtitle)) if statement.subtitle else None,
-        "summary": [text(edition.text(p)) for p in statement.summary],
-        "links": [{"label": label(edition.text(link.label)), "url": link.url}
-                  for link in statement.links],
+        "title": label(edition.title),
+        "title_text": edition.title.value,
+        "subtitle": para(edition.subtitle) if edition.subtitle else None,
+        "summary": [para(p) for p in edition.summary],
+        "links": [{"label": label(link.label), "url": link.url} for link in edition.links],
         "kind": label(lab.kind),
         "date_iso": statement.date.isoformat(),
         "date": label(lab.date),
@@ -375,7 +428,7 @@ def render_edition_html(
         "signatory_count": label(lab.signatory_count),
         "publisher": publisher,
         "publisher_label": label(lab.publisher),
-        "contact": statement.contact,
+        "contact": contact,
         "contact_label": label(lab.contact),
         "email_label": label(lab.email),
         "phone_label": label(lab.phone),
@@ -386,8 +439,7 @@ def render_edition_html(
         "editions_label": label(lab.editions),
         "alternates": alternates,
         "keywords": statement.keywords,
-        "description": _plain(edition.text(statement.summary[0]).value)
-        if statement.summary else "",
+        "description": edition.description.value,
     }
     template = "edition.pandoc.html.j2" if flavour == "pandoc" else "edition.html.j2"
     return harden_html(_environment().get_template(template).render(context))

@@ -1,0 +1,110 @@
+"""The :class:`Edition`: one statement in one language, as a finished document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Statement
+from .labels import Labels
+from .nodes import Block, Note, Para, Text
+
+__all__ = ["ContactPart", "Edition", "Fallback", "LinkPart", "LogoPart", "PublisherPart",
+           "SignatoryPart"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """A unit shown in the source language, and why (``reason``: "fuzzy",
+    "untranslated", "drops link target https://...", ...)."""
+
+    line: int
+    role: str
+    msgid: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPart:
+    """One of the statement's prominent links: its label and URL."""
+
+    label: Text
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogoPart:
+    path: Path
+    alt: Text
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherPart:
+    name: Text
+    url: str | None
+    logo: LogoPart | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignatoryPart:
+    """A signatory: ``name`` in the signatory's own language (never translated),
+    ``country`` named in the edition's language (CLDR), ``note`` translated."""
+
+    name: Text
+    url: str | None
+    country: Text | None
+    note: Para | None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPart:
+    """The press contact (never translated: the name is in the source language)."""
+
+    name: Text | None
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A statement in one language: every node with its final text and language.
+
+    Make one with :func:`~statementpub.edition.make_edition`. ``statement`` is
+    the source (for its slug, date, images and metadata); ``lang`` the edition's
+    BCP 47 tag and ``dir`` its direction (``"ltr"`` or ``"rtl"``); ``labels``
+    the interface strings, resolved; ``fallbacks`` the units shown in the
+    source language, with the reason; the other fields are the document's
+    parts in reading order: masthead (``publisher``), header (``title``,
+    ``subtitle``, ``labels.kind``, ``labels.date``), ``summary`` (the lede),
+    ``links``, ``body``, ``notes``, ``signatories``, colophon (``contact``,
+    ``statement.license``).
+    """
+
+    statement: Statement
+    lang: str
+    dir: str
+    labels: Labels
+    title: Text
+    subtitle: Para | None
+    summary: tuple[Para, ...]
+    links: tuple[LinkPart, ...]
+    publisher: PublisherPart | None
+    body: tuple[Block, ...]
+    notes: tuple[Note, ...]
+    signatories: tuple[SignatoryPart, ...]
+    contact: ContactPart | None
+    description: Text
+    fallbacks: tuple[Fallback, ...] = ()
+    catalog_path: Path | None = None
+
+    @property
+    def source_lang(self) -> str:
+        """The statement's source language."""
+        return self.statement.lang
+
+    @property
+    def has_images(self) -> bool:
+        """Whether the edition shows any image (the logo included)."""
+        return bool(self.statement.body.images) or (
+            self.publisher is not None and self.publisher.logo is not None)
