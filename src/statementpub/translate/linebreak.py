@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["possible_linebreaks", "width_linebreaks"]
+__all__ = ["MANDATORY", "POSSIBLE", "PROHIBITED", "possible_linebreaks", "width_linebreaks"]
 
 # Line-break classes; the first 33 index gnulib's pair table (lbrktables.c).
 (WJ, GL, B2, BA, BB, HY, CL, CP1, CP2, EX, IN, NS, OP1, OP2, QU, IS, NU, PO, PR, SY, AL,
@@ -145,20 +145,26 @@ def _char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-_PROHIBITED, _POSSIBLE, _MANDATORY = 0, 1, 2
+#: What :func:`possible_linebreaks` says of the position before a character.
+PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2
 
 
 def possible_linebreaks(text: Sequence[str]) -> list[int]:
     """Break opportunities before each character (gnulib's
-    ``u8_possible_linebreaks``: UAX #14 with its pair table)."""
-    result = [_PROHIBITED] * len(text)
+    ``u8_possible_linebreaks``: UAX #14 with its pair table).
+
+    :param text: the characters (one-character strings).
+    :returns: one of :data:`PROHIBITED`, :data:`POSSIBLE` or :data:`MANDATORY`
+        per character, for the position before it (after a line feed: mandatory).
+    """
+    result = [PROHIBITED] * len(text)
     prev_prop = last_prop = BK
     seen_space = False
     ri_count = 0
     for i, ch in enumerate(text):
         prop = _lb_class(ch)
         if prop in (BK, LF, CR):
-            result[i] = _MANDATORY
+            result[i] = MANDATORY
             prev_prop, last_prop, seen_space = prop, BK, False
         else:
             if prop == AI or prop in (SA, XX):
@@ -173,24 +179,24 @@ def possible_linebreaks(text: Sequence[str]) -> list[int]:
                 if last_prop == BK:
                     last_prop, seen_space = AL, False
                 elif last_prop == ZW or seen_space:
-                    result[i] = _POSSIBLE
+                    result[i] = POSSIBLE
                     last_prop, seen_space = AL, False
             else:
                 if last_prop == BK:
                     pass
                 elif last_prop == ZW:
-                    result[i] = _POSSIBLE
+                    result[i] = POSSIBLE
                 elif prev_prop == ZWJ:
                     pass
                 elif last_prop == RI and prop == RI:
                     if seen_space or ri_count % 2 == 0:
-                        result[i] = _POSSIBLE
+                        result[i] = POSSIBLE
                 elif prev_prop == HL_BA:
                     pass
                 else:
                     kind = _PAIRS[last_prop][prop]
                     if kind == "D" or (kind == "I" and seen_space):
-                        result[i] = _POSSIBLE
+                        result[i] = POSSIBLE
                 last_prop, seen_space = prop, False
             prev_prop = HL_BA if prev_prop == HL and prop in (HY, BA) else prop
         ri_count = ri_count + 1 if prop == RI else 0
@@ -200,21 +206,27 @@ def possible_linebreaks(text: Sequence[str]) -> list[int]:
 def width_linebreaks(text: Sequence[str], width: int, start_column: int,
                       prohibit: Sequence[bool]) -> list[bool]:
     """Where to break ``text`` to fit ``width`` columns (gnulib's
-    ``u8_width_linebreaks``: greedy, a piece longer than the line stays whole)."""
+    ``u8_width_linebreaks``: greedy, a piece longer than the line stays whole).
+
+    :param start_column: the column the text starts at.
+    :param prohibit: ``True`` where no break may come before a character
+        (inside an escape sequence), whatever UAX #14 says.
+    :returns: ``True`` per character where a line break goes before it.
+    """
     possible = possible_linebreaks(text)
     breaks = [False] * len(text)
     last: int | None = None
     last_column = start_column
     piece_width = 0
     for i, ch in enumerate(text):
-        kind = _PROHIBITED if prohibit[i] else possible[i]
-        if kind != _PROHIBITED and last is not None and last_column + piece_width > width:
+        kind = PROHIBITED if prohibit[i] else possible[i]
+        if kind != PROHIBITED and last is not None and last_column + piece_width > width:
             breaks[last] = True
             last_column = 0
-        if kind == _MANDATORY:
+        if kind == MANDATORY:
             last, last_column, piece_width = None, 0, 0
         else:
-            if kind == _POSSIBLE:
+            if kind == POSSIBLE:
                 last = i
                 last_column += piece_width
                 piece_width = 0

@@ -24,7 +24,7 @@ from .extract import extract_catalog
 from .plurals import gettext_language, plural_forms
 from .pofile import PAGE_WIDTH, is_translated, read_catalog_for_update
 
-__all__ = ["FUZZY_THRESHOLD", "KNOWN_HEADER_FIELDS", "catalog_path", "new_catalog",
+__all__ = ["FUZZY_THRESHOLD", "KNOWN_HEADER_FIELDS", "catalog_path", "fstrcmp", "new_catalog",
            "update_catalog"]
 
 #: The header fields a catalog's header lists first, in this order; every
@@ -343,7 +343,7 @@ class _FuzzyIndex:
             bonus = 0.0
             if entry.msgctxt is None or entry.msgctxt == msgctxt:
                 bonus = 0.00001
-            weight = _fstrcmp(target, entry.msgid.encode("utf-8"),
+            weight = fstrcmp(target, entry.msgid.encode("utf-8"),
                               best_weight - bonus * 1.01) + bonus
             if weight > best_weight:
                 best_weight, best = weight, entry
@@ -353,8 +353,10 @@ class _FuzzyIndex:
 _SHORT_MSG_MAX = int(3 * 4 * (2 / FUZZY_THRESHOLD - 1))
 
 
-def _fstrcmp(a: bytes, b: bytes, lower_bound: float = 0.0) -> float:
-    """gnulib's ``fstrcmp_bounded``: ``2 * LCS(a, b) / (len(a) + len(b))``.
+def fstrcmp(a: bytes, b: bytes, lower_bound: float = 0.0) -> float:
+    """The similarity of two msgids as msgmerge measures it (gnulib's
+    ``fstrcmp_bounded``): ``2 * LCS(a, b) / (len(a) + len(b))``, from 0.0 to
+    1.0, over the UTF-8 bytes (two empty strings: 1.0).
 
     Returns a value below ``lower_bound`` (0.0) when the result cannot reach
     it. The longest common subsequence is computed with the bit-parallel
