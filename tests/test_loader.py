@@ -600,3 +600,16 @@ def test_units_without_a_letter_are_left_out() -> None:
         {"title": "T", "date": DATE, "subtitle": "2018 — 2025"},
         "| A | B |\n|---|---|\n| 1,904 | — |\n\n[1](https://example.org)\n\n**42**\n")
     assert [u.msgid for u in iter_units(statement)] == ["T", "A", "B"]
+
+
+def test_model_does_not_import_the_loader() -> None:
+    """Statement.from_mapping reaches the loader through model.provide_mapping_reader."""
+    import ast
+
+    import statementpub.model as model
+
+    tree = ast.parse(Path(model.__file__).read_text(encoding="utf-8"))
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert "loader" not in imported and "statementpub.loader" not in imported
+    assert not any(isinstance(node, ast.Import) and any("loader" in a.name for a in node.names)
+                   for node in ast.walk(tree))

@@ -8,6 +8,7 @@ here; the shared corpus is read in place.
 
 from __future__ import annotations
 
+import ast
 import json
 import random
 import shutil
@@ -18,7 +19,8 @@ from typing import Any
 import polib
 import pytest
 
-from statementpub import load_statement, render_html
+import statementpub
+from statementpub import load_statement, render_html, translate
 from statementpub.cli import main
 from statementpub.errors import CatalogError
 from statementpub.translate import (
@@ -30,6 +32,15 @@ from statementpub.translate import (
     read_catalog_for_update,
     update_catalog,
 )
+from statementpub.translate import extract, merge, plurals, pofile, status
+from statementpub.translate.linebreak import (
+    MANDATORY,
+    POSSIBLE,
+    PROHIBITED,
+    possible_linebreaks,
+    width_linebreaks,
+)
+from statementpub.translate.merge import FUZZY_THRESHOLD, fstrcmp
 
 from .conftest import corpus_statement
 
@@ -682,3 +693,139 @@ def test_catalog_bytes_wraps_as_gettext_does(tmp_path: Path) -> None:
     path = tmp_path / "wrap.po"
     path.write_bytes(ours)
     assert subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout == ours
+
+
+# ---------------------------------------------------------------------------
+# translate.linebreak: UAX #14 break opportunities, as gnulib's unilbrk
+
+
+def _breaks(text: str) -> str:
+    """``text`` with ``|`` where a break is possible before a character, ``!``
+    where one is mandatory."""
+    marks = {PROHIBITED: "", POSSIBLE: "|", MANDATORY: "!"}
+    return "".join(marks[kind] + ch for kind, ch in zip(possible_linebreaks(list(text)), text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("water is a right", "water |is |a |right"),        # after spaces (LB18)
+    ("non-refoulement", "non-|refoulement"),            # after a hyphen (LB21)
+    ("and/or", "and/|or"),                              # after a solidus
+    ("17,000 3.5%", "17,000 |3.5%"),                    # numbers stay whole (LB25)
+    ("[^1]", "[^1]"),                                   # a footnote mark stays whole
+    ("a — b", "a |— |b"),                               # around an em dash (B2)
+    ("日本語の文章", "日|本|語|の|文|章"),                # between ideographs (LB31)
+    ("a\nb", "a!\nb"),                                  # mandatory after a line feed
+])
+def test_linebreak_opportunities(text: str, expected: str) -> None:
+    assert _breaks(text) == expected
+
+
+def test_linebreak_width_breaks_greedily_and_keeps_long_pieces_whole() -> None:
+    text = list("aaaa bbbb cccc")
+    breaks = width_linebreaks(text, 9, 0, [False] * len(text))
+    assert [i for i, brk in enumerate(breaks) if brk] == [5]  # "aaaa |bbbb cccc"
+    word = list("refoulement")
+    assert not any(width_linebreaks(word, 4, 0, [False] * len(word)))
+
+
+# ---------------------------------------------------------------------------
+# translate.merge: msgmerge's similarity (gnulib's fstrcmp)
+
+
+def test_merge_fstrcmp_is_twice_the_common_subsequence_over_the_length() -> None:
+    assert fstrcmp(b"kitten", b"sitting") == pytest.approx(2 * 4 / 13)  # LCS "ittn"
+    assert fstrcmp(b"abc", b"abd") == pytest.approx(2 * 2 / 6)
+    assert fstrcmp(b"", b"") == 1.0 and fstrcmp(b"water", b"") == 0.0
+    assert fstrcmp(b"We demand an audit of every contract.",
+                   b"We demand an audit of every public contract.") == pytest.approx(74 / 81)
+    # a bound that cannot be reached gives 0.0 without computing the subsequence
+    assert fstrcmp(b"ab", b"abcdefgh") == pytest.approx(0.4)
+    assert fstrcmp(b"ab", b"abcdefgh", FUZZY_THRESHOLD) == 0.0
+
+
+# ---------------------------------------------------------------------------
+# the package's layout: names kept, no import cycle
+
+SRC = Path(statementpub.__file__).resolve().parent
+
+
+def test_translate_keeps_exporting_the_names_others_import() -> None:
+    assert sorted(translate.__all__) == [
+        "LanguageStatus", "Problem", "catalog_bytes", "catalog_path", "catalog_status",
+        "extract_catalog", "new_catalog", "plural_forms", "read_catalog_for_update",
+        "update_catalog"]
+    homes = {"extract_catalog": extract, "update_catalog": merge, "catalog_path": merge,
+             "new_catalog": merge, "plural_forms": plurals, "catalog_bytes": pofile,
+             "read_catalog_for_update": pofile, "catalog_status": status,
+             "LanguageStatus": status, "Problem": status}
+    for name, module in homes.items():
+        assert getattr(translate, name) is getattr(module, name), name
+    assert statementpub.catalog_status is status.catalog_status
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Which statementpub module imports which, from the source (``ast``),
+    function-level imports included; importing ``a.b`` imports the package ``a``."""
+    modules: dict[str, tuple[Path, bool]] = {}
+    for path in SRC.rglob("*.py"):
+        parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if package else parts)] = (path, package)
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, (path, package) in modules.items():
+        here = name if package else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.ImportFrom):
+                base = here.split(".")[:len(here.split(".")) - node.level + 1] \
+                    if node.level else []
+                target = ".".join(base + ([node.module] if node.module else []))
+                targets += [target] + [f"{target}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets += [alias.name for alias in node.names]
+            for target in targets:
+                parts = target.split(".")
+                for end in range(2, len(parts) + 1):  # the package itself is everyone's parent
+                    imported = ".".join(parts[:end])
+                    if imported in modules and imported != name \
+                            and not name.startswith(imported + "."):
+                        graph[name].add(imported)
+    return graph
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in graph[todo.pop()]:
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+OWN_MODULES = ["statementpub.translate", "statementpub.translate.extract",
+               "statementpub.translate.merge", "statementpub.translate.plurals",
+               "statementpub.translate.status", "statementpub.translate.pofile",
+               "statementpub.translate.linebreak", "statementpub.catalogs",
+               "statementpub.i18n", "statementpub.extract_ui", "statementpub.loader",
+               "statementpub.frontmatter", "statementpub.model"]
+
+
+@pytest.mark.parametrize("module", OWN_MODULES)
+def test_translate_catalogs_loader_model_import_no_cycle(module: str) -> None:
+    graph = _import_graph()
+    assert module in graph
+    assert not _reaches(graph, module, module)
+
+
+def test_translate_layers() -> None:
+    """The build's catalog reading needs none of the translator's workflow, and the
+    line breaker and the PO writer know nothing of statements."""
+    graph = _import_graph()
+    assert not _reaches(graph, "statementpub.catalogs", "statementpub.translate")
+    for module in ("statementpub.translate.linebreak", "statementpub.translate.plurals"):
+        assert graph[module] == set(), module
+    assert graph["statementpub.translate.pofile"] == {
+        "statementpub.catalogs", "statementpub.errors", "statementpub.translate.linebreak"}

@@ -191,7 +191,7 @@ def extract_ui(output: Path | None = None) -> bytes:
     the file without a line number, and the header has no date and no tool
     version, so the same code gives the same bytes whatever Babel release
     extracts it. The file is written as GNU gettext writes PO files
-    (:func:`statementpub.translate.catalog_bytes`: 79 columns).
+    (:func:`statementpub.translate.pofile.catalog_bytes`: 79 columns).
 
     :param output: where to write the template; ``None`` writes nothing.
     :returns: the template's bytes.
@@ -200,7 +200,7 @@ def extract_ui(output: Path | None = None) -> bytes:
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
-    from .translate import catalog_bytes
+    from .translate.pofile import catalog_bytes
 
     package = Path(__file__).resolve().parent
     keywords = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}

@@ -4,6 +4,11 @@ The loader collects every violation of the format it can find in one run and
 raises them together as one :class:`StatementError` (diagnostics in line
 order). Warnings (vague link texts, duplicate signatories) travel on
 ``Statement.warnings``. Nothing here knows about catalogs or output formats.
+
+:func:`load_statement` reads a file; :func:`statement_from_mapping` validates
+data held by another tool, and is what :meth:`Statement.from_mapping` calls:
+this module provides it to :mod:`statementpub.model` when it is imported
+(the model does not import the loader).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .model import (
     Publisher,
     Signatory,
     Statement,
+    provide_mapping_reader,
 )
 
 __all__ = ["MAX_SOURCE_BYTES", "load_statement", "statement_from_mapping"]
@@ -511,7 +517,17 @@ def _to_yvalue(value: Any, field: str, problems: list[Diagnostic]) -> YValue:
 def statement_from_mapping(
     front_matter: Mapping[str, Any], body: str = "", *, base_dir: str | Path | None = None
 ) -> Statement:
-    """Validate data from another tool as a statement (see :meth:`Statement.from_mapping`)."""
+    """Validate data from another tool as a statement: the implementation of
+    :meth:`Statement.from_mapping` (this module provides it to the model when
+    it is imported, :func:`statementpub.model.provide_mapping_reader`).
+
+    :param front_matter: the front matter's keys and values (``date`` may be a
+        :class:`datetime.date`).
+    :param body: the Markdown body; its lines count from 1.
+    :param base_dir: the folder images resolve in; ``None``: a body with an image fails.
+    :returns: the immutable :class:`Statement`, with ``path`` ``None`` and no ``lines``.
+    :raises StatementError: every violation, each naming its field (``signatories[3].url``).
+    """
     problems: list[Diagnostic] = []
     root = _to_yvalue(dict(front_matter), "", problems)
     if problems:
@@ -522,3 +538,7 @@ def statement_from_mapping(
                                  source_path=slug_source, base_dir=base, body_line=1,
                                  from_mapping=True)
     return statement
+
+
+# Statement.from_mapping validates through this module; the model does not import it.
+provide_mapping_reader(statement_from_mapping)

@@ -6,7 +6,9 @@ of blocks whose translatable texts are :class:`Inline` values holding the
 inline Markdown exactly as written (white space folded, per the format's
 msgid rule), with the line where each starts.
 
-Nothing here knows about output formats or catalogs.
+Nothing here knows about output formats or catalogs, and nothing here
+imports the loader: :meth:`Statement.from_mapping` calls the reader that
+:mod:`statementpub.loader` provides (:func:`provide_mapping_reader`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Union
+from typing import Any, Literal, Protocol, Union
 
 __all__ = [
     "KINDS",
@@ -292,9 +294,53 @@ class Statement:
         ``front_matter`` has the keys of the format's front matter, with the
         same types (``date`` may be a :class:`datetime.date` or ``YYYY-MM-DD``);
         ``body`` is the Markdown body; images resolve inside ``base_dir``.
-        Raises :class:`StatementError` whose diagnostics name the field
-        (``signatories[3].url``) of every violation.
-        """
-        from .loader import statement_from_mapping
+        The statement has no source file: ``path`` is ``None`` and ``lines``
+        is empty; body lines count from the body's first line.
 
-        return statement_from_mapping(front_matter, body, base_dir=base_dir)
+        Validating data is the loader's job, and this module does not import
+        the loader (data flows one way: the loader makes statements, the
+        model knows nothing of it). So this method calls the *mapping
+        reader* that :mod:`statementpub.loader` provides when it is imported
+        (:func:`provide_mapping_reader`, with
+        :func:`statementpub.loader.statement_from_mapping`); importing any
+        part of statementpub imports the package, which imports the loader.
+
+        :raises StatementError: whose diagnostics name the field
+            (``signatories[3].url``) of every violation.
+        """
+        reader = _mapping_reader
+        if reader is None:  # only if statementpub/__init__.py stopped importing the loader
+            from .errors import StatementpubError
+
+            raise StatementpubError("Statement.from_mapping needs statementpub.loader: "
+                                    "import statementpub")
+        return reader(front_matter, body, base_dir=base_dir)
+
+
+# ---------------------------------------------------------------------------
+# The mapping reader behind Statement.from_mapping
+
+
+class MappingReader(Protocol):
+    """What validates front-matter data and a body into a :class:`Statement`:
+    the signature of :meth:`Statement.from_mapping`, without ``cls``."""
+
+    def __call__(self, front_matter: Mapping[str, Any], body: str = "", *,
+                 base_dir: str | Path | None = None) -> Statement: ...
+
+
+#: The reader :meth:`Statement.from_mapping` calls; set once, when
+#: :mod:`statementpub.loader` is imported, and only read afterwards.
+_mapping_reader: MappingReader | None = None
+
+
+def provide_mapping_reader(reader: MappingReader) -> None:
+    """Make ``reader`` the function behind :meth:`Statement.from_mapping`.
+
+    Called once, by :mod:`statementpub.loader` when it is imported (with
+    :func:`~statementpub.loader.statement_from_mapping`); nothing else calls
+    it. It runs under the import lock, before any thread can use the
+    statement API, so the reader never changes while statements are built.
+    """
+    global _mapping_reader
+    _mapping_reader = reader
