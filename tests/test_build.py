@@ -1,4 +1,4 @@
-"""Issue 4: incremental, parallel, reproducible and batch builds.
+"""statementpub.build: incremental, parallel, reproducible and batch builds.
 
 Statements are small texts written here into ``tmp_path``; the shared corpus
 (read in place from ``../shared/corpus``) is built in one test only.
@@ -17,14 +17,10 @@ import polib
 import pytest
 
 from statementpub import build, load_statement
-from statementpub.build import (
-    MANIFEST_NAME,
-    build_many,
-    find_sources,
-    run_command,
-    summary_table,
-)
+from statementpub import Options
+from statementpub.build import MANIFEST_NAME, build_many, find_sources
 from statementpub.cli import main
+from statementpub.cli.build_output import run_build, summary_table
 from statementpub.errors import StatementError, StrictBuildError
 from statementpub.units import iter_units
 
@@ -306,8 +302,8 @@ def test_progress_only_on_a_terminal(tmp_path: Path, tty: bool, quiet: bool,
                                      shown: bool) -> None:
     source = statement(tmp_path / "water", catalog=False)
     stream = _Terminal() if tty else io.StringIO()
-    status = run_command([source], langs=None, formats=["html"], out_dir=tmp_path / "dist",
-                         strict=False, jobs=1, force=False, quiet=quiet, stream=stream)
+    status = run_build([source], options=Options(formats=("html",), out_dir=tmp_path / "dist",
+                                                 jobs=1, quiet=quiet), stream=stream)
     assert status == 0
     text = stream.getvalue()
     assert ("\r[" in text) is shown
@@ -340,7 +336,7 @@ def test_workers_from_a_forkserver_when_threads_run(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A program with threads is not forked: its workers come from a fork server, and
     the bytes are the same."""
-    build_module = sys.modules["statementpub.build"]  # the package's ``build`` is the function
+    build_module = sys.modules["statementpub.build.workers"]
     source = statement(tmp_path / "water")
     build(source, out_dir=tmp_path / "fork", formats=["pdf"], jobs=2)
     monkeypatch.setattr(build_module.threading, "active_count", lambda: 2)

@@ -1,7 +1,8 @@
 """The rendering API: a statement (or an edition) in, one output format out.
 
 These functions write nothing and keep no state between calls, so a web
-service may call them from several threads.
+service may call them from several threads. They do not depend on the build
+orchestrator (:mod:`statementpub.build`), which depends on them.
 """
 
 from __future__ import annotations
@@ -13,21 +14,33 @@ from typing import Union
 import polib
 
 from .edition import Edition, make_edition
-from .build import render_edition
+from .errors import HtmlRenderError
 from .model import Statement
+from .options import language_tag
+from .render.formats import render_format, wrap_failure
 from .render.html import Alternate, render_edition_html
 
-__all__ = ["edition_of", "render_epub", "render_html", "render_pdf"]
+__all__ = ["Alternate", "CatalogLike", "edition_of", "render_epub", "render_html",
+           "render_pdf"]
 
+#: A statement catalog: a parsed ``polib.POFile``, the path of a ``.po`` file, or
+#: ``None`` (looked up beside the source).
 CatalogLike = Union[polib.POFile, str, Path, None]
 
 
 def edition_of(source: Statement | Edition, lang: str | None = None,
                catalog: CatalogLike = None) -> Edition:
-    """The edition to render: ``source`` itself if it is one, else made from the statement."""
+    """The edition to render: ``source`` itself if it is one, else made from the
+    statement in ``lang`` (default: the statement's language).
+
+    :raises LanguageTagError: ``lang`` is not a BCP 47 tag.
+    :raises CatalogError: the catalog is missing or malformed.
+    :raises InterfaceLanguageError: no interface catalog for ``lang``.
+    """
     if isinstance(source, Edition):
         return source
-    return make_edition(source, lang or source.lang, catalog)
+    tag = source.lang if lang is None else language_tag(lang, path=source.path)
+    return make_edition(source, tag, catalog)
 
 
 def render_html(
@@ -44,11 +57,14 @@ def render_html(
     :param alternates: other language editions to link to (``hreflang``).
     :returns: one self-contained HTML5 document (CSS, fonts and images inlined),
         meeting WCAG 2.2 AA as checked by axe-core.
+    :raises LanguageTagError: ``lang`` is not a BCP 47 tag.
     :raises CatalogError: the catalog is missing or malformed.
     :raises InterfaceLanguageError: no interface catalog for ``lang``.
+    :raises HtmlRenderError: a template failed.
     """
     edition = edition_of(statement, lang, catalog)
-    return render_edition_html(edition, alternates=alternates, flavour="html")
+    return wrap_failure(HtmlRenderError, "rendering failed", lambda: render_edition_html(
+        edition, alternates=alternates, flavour="html"))
 
 
 def render_pdf(
@@ -61,9 +77,10 @@ def render_pdf(
 
     Page size A4 with margins in points set by ``styles/print.css``; page
     numbers are artifacts. Raises what :func:`render_html` raises, and
-    :class:`PdfRenderError` when WeasyPrint fails.
+    :class:`PdfRenderError` when WeasyPrint fails or is not the version the
+    PDF tagger supports.
     """
-    return render_edition(edition_of(statement, lang, catalog), "pdf", ())
+    return render_format(edition_of(statement, lang, catalog), "pdf")
 
 
 def render_epub(
@@ -75,4 +92,4 @@ def render_epub(
     """The EPUB 3 edition of ``statement`` in ``lang``, with EPUB Accessibility 1.1
     metadata. Raises what :func:`render_html` raises, and :class:`EpubRenderError`
     when pandoc fails."""
-    return render_edition(edition_of(statement, lang, catalog), "epub", ())
+    return render_format(edition_of(statement, lang, catalog), "epub")

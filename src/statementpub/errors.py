@@ -7,15 +7,25 @@ Every error the library raises on purpose is a :class:`StatementpubError`::
     │                         carries one or more Diagnostic (path, line, column)
     ├── CatalogError          a statement catalog (.po) is missing or malformed
     ├── InterfaceLanguageError  no interface catalog for an edition's language
+    ├── OptionsError          a bad option on any path (API, build, CLI): an unknown
+    │   │                     format, ``jobs`` < 1; also a ``ValueError``
+    │   └── LanguageTagError  a language asked for is not a BCP 47 tag CLDR knows
     ├── RenderError           an engine failed while rendering
-    │   ├── HtmlRenderError
-    │   ├── PdfRenderError
-    │   └── EpubRenderError
+    │   ├── HtmlRenderError   the HTML edition (templates, Markdown) failed
+    │   ├── PdfRenderError    WeasyPrint failed, or is not the version the tagger needs
+    │   └── EpubRenderError   pandoc failed, or the EPUB could not be completed
     ├── StrictBuildError      ``strict=True`` and an edition needed a fallback
-    └── ValidatorUnavailable  a conformance validator is not installed
+    ├── BuildError            a build could not go on: a path that does not exist, two
+    │                         statements with one slug, an output folder not writable
+    ├── ValidatorUnavailable  a conformance validator is not installed
+    └── ValidatorFailed       a validator ran but gave no usable answer
 
 Third-party failures are wrapped (``raise PdfRenderError(...) from exc``); a
-user never sees a bare ``KeyError`` or a YAML traceback.
+user never sees a bare ``KeyError``, ``RuntimeError`` or a YAML traceback.
+Where a kind of mistake can be made on several paths, it is one class on all
+of them: a bad language tag is a :class:`LanguageTagError` whether it reaches
+:func:`statementpub.render_html`, :func:`statementpub.build` or the command
+line.
 """
 
 from __future__ import annotations
@@ -25,16 +35,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "BuildError",
     "CatalogError",
     "Diagnostic",
     "EpubRenderError",
     "HtmlRenderError",
     "InterfaceLanguageError",
+    "LanguageTagError",
+    "OptionsError",
     "PdfRenderError",
     "RenderError",
     "StatementError",
     "StatementpubError",
     "StrictBuildError",
+    "ValidatorFailed",
     "ValidatorUnavailable",
 ]
 
@@ -127,12 +141,24 @@ class InterfaceLanguageError(StatementpubError):
     """The library has no interface catalog for the requested language."""
 
 
+class OptionsError(StatementpubError, ValueError):
+    """An option has a value the library cannot use (an unknown format, ``jobs`` < 1),
+    on any path: the API, :func:`statementpub.build` or the command line. Also a
+    :class:`ValueError`, what such a mistake is in Python."""
+
+
+class LanguageTagError(OptionsError):
+    """A language asked for (``lang``, ``langs``, ``--lang``) is not a BCP 47 tag
+    whose language CLDR knows. (A bad ``lang`` in a source's front matter is a
+    :class:`StatementError`, with its line.)"""
+
+
 class RenderError(StatementpubError):
     """A rendering engine (pandoc, WeasyPrint) failed."""
 
 
 class HtmlRenderError(RenderError):
-    """Rendering the HTML edition failed."""
+    """Rendering the HTML edition failed (a template or Markdown rendering error)."""
 
 
 class PdfRenderError(RenderError):
@@ -147,5 +173,15 @@ class StrictBuildError(StatementpubError):
     """A strict build found fallbacks or warnings in an edition."""
 
 
+class BuildError(StatementpubError):
+    """A build cannot go on: a source path that does not exist or a folder without a
+    statement, two statements of one batch with one slug, an output that cannot be
+    written."""
+
+
 class ValidatorUnavailable(StatementpubError):
     """A conformance validator (axe-core, EPUBCheck, Ace, pdfua) is not installed."""
+
+
+class ValidatorFailed(StatementpubError):
+    """A validator is installed but gave no usable answer (crash, time-out, bad output)."""

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from statementpub.errors import StatementpubError, ValidatorUnavailable
+from statementpub.errors import ValidatorFailed, ValidatorUnavailable
 
 __all__ = [
     "AXE_TAGS",
@@ -84,11 +84,6 @@ PDFUA_KNOWN_BROKEN_RULES = frozenset({"UA-14-001"})
 
 _TIMEOUT = 300  # seconds, for one external command
 _PathLike = str | os.PathLike[str]
-
-
-# TODO(lead): move into statementpub/errors.py beside ValidatorUnavailable.
-class ValidatorFailed(StatementpubError):
-    """A validator is installed but gave no usable answer (crash, time-out, bad output)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from ..catalogs import CatalogIndex, find_catalog, judge, read_catalog
 from ..errors import CatalogError, Diagnostic, InterfaceLanguageError
 from ..i18n import Interface, interface
+from ..options import language_tag
 from ..langtags import direction, normalize_lang, same_language
 from ..markdown import inline_tokens, inspect_inline, msgstr_markdown
 from .. import model as src
@@ -83,15 +84,11 @@ def make_edition(
     :returns: an :class:`Edition` whose every node carries its final text and
         language; units without a usable translation are listed in
         :attr:`Edition.fallbacks` with their line and reason.
-    :raises CatalogError: the tag is not a BCP 47 tag CLDR knows, or the
-        catalog is missing or malformed.
+    :raises LanguageTagError: ``lang`` is not a BCP 47 tag whose language CLDR knows.
+    :raises CatalogError: the catalog is missing or malformed.
     :raises InterfaceLanguageError: the library has no interface catalog for ``lang``.
     """
-    tag = normalize_lang(lang)
-    if tag is None:
-        raise CatalogError(f"unknown language tag {lang!r} (a BCP 47 tag such as 'en', 'es' "
-                           "or 'es-MX')", path=str(statement.path) if statement.path
-                           is not None else None)
+    tag = language_tag(lang, path=statement.path)
     try:
         ui = interface(tag)
     except InterfaceLanguageError as exc:

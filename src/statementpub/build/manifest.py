@@ -1,0 +1,145 @@
+"""Incremental builds: ``<out>/.statementpub-manifest.json``.
+
+The manifest records, for each output file, a key (a hash of the source, the
+language's catalog, the images, the library version and its styles,
+templates and interface catalogs, the format and the options) and the hash of
+the bytes written. An output whose key is unchanged and whose file still has
+those bytes is up to date and is not rendered again. This module computes
+keys and reads the manifest; :mod:`statementpub.build.write` writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..edition import Edition
+from ..model import Statement
+from ..render.pdf import _DEFAULT_EPOCH as DEFAULT_EPOCH
+
+__all__ = ["MANIFEST_NAME", "manifest_bytes", "output_key", "read_manifest", "sha256",
+           "statement_inputs", "up_to_date"]
+
+#: The bookkeeping of incremental builds, in the output folder.
+MANIFEST_NAME = ".statementpub-manifest.json"
+_MANIFEST_FORMAT = 1
+#: The statementpub package, whose files are part of every key.
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of ``data``, in hexadecimal."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash_tree(digest: Any, root: Path, label: str) -> None:
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@lru_cache(maxsize=1)
+def _library_fingerprint() -> str:
+    """The library as it renders: its version, its engines' versions, and the bytes of
+    its code, templates, stylesheets, fonts and interface catalogs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ..resources import locales_dir, styles_dir
+
+    digest = hashlib.sha256()
+    for name in ("statementpub", "weasyprint", "pypandoc-binary", "pydyf", "fonttools"):
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=?\0".encode())
+    _hash_tree(digest, _PACKAGE, "package")
+    for label, folder in (("styles", styles_dir), ("locales", locales_dir)):
+        try:
+            _hash_tree(digest, folder(), label)
+        except FileNotFoundError:
+            pass
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path | None, memo: dict[Path, str]) -> str | None:
+    if path is None:
+        return None
+    if path not in memo:
+        try:
+            memo[path] = sha256(path.read_bytes())
+        except OSError:
+            memo[path] = "missing"
+    return memo[path]
+
+
+def statement_inputs(statement: Statement, memo: dict[Path, str]) -> dict[str, Any]:
+    """What every edition of ``statement`` is made from, besides its catalog
+    (``memo`` keeps the hash of each file read, for one build)."""
+    if statement.path is not None and statement.path.is_file():
+        source = _file_hash(statement.path, memo)
+    else:  # a Statement made in memory: its value is its input
+        source = sha256(repr(statement).encode("utf-8"))
+    images = sorted((src, _file_hash(path, memo))
+                    for src, path in statement.body.images.items())
+    logo = statement.publisher.logo.path if statement.publisher and statement.publisher.logo \
+        else None
+    return {"source": source, "images": images, "logo": _file_hash(logo, memo)}
+
+
+def output_key(inputs: dict[str, Any], edition: Edition, fmt: str,
+               langs: Sequence[str], memo: dict[Path, str]) -> str:
+    """The key of one output: it changes when anything the output is made from does."""
+    parts = {
+        "library": _library_fingerprint(),
+        "inputs": inputs,
+        "lang": edition.lang,
+        "catalog": _file_hash(edition.catalog_path, memo),
+        "format": fmt,
+        # the HTML edition links to the others; the PDF's fonts carry this date
+        "languages": list(langs) if fmt == "html" else None,
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH) if fmt == "pdf" else None,
+    }
+    return sha256(json.dumps(parts, sort_keys=True).encode("utf-8"))
+
+
+def read_manifest(out: Path) -> dict[str, dict[str, str]]:
+    """The manifest's entries by file name; ``{}`` when it is missing, broken or of
+    another format (a full build follows)."""
+    try:
+        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT:
+        return {}
+    outputs = data.get("outputs")
+    if not isinstance(outputs, dict):
+        return {}
+    return {name: entry for name, entry in outputs.items()
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and isinstance(entry.get("sha256"), str)}
+
+
+def manifest_bytes(out: Path, updates: dict[str, dict[str, str]]) -> bytes:
+    """The manifest with ``updates`` merged into it (as it is on disk now), as bytes."""
+    outputs = read_manifest(out)
+    outputs.update(updates)
+    data = {"format": _MANIFEST_FORMAT, "outputs": dict(sorted(outputs.items()))}
+    return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def up_to_date(path: Path, key: str, entry: dict[str, str] | None) -> bool:
+    """Whether ``path`` is the output of ``key``, as the manifest ``entry`` records it."""
+    if entry is None or entry["key"] != key:
+        return False
+    try:
+        return sha256(path.read_bytes()) == entry["sha256"]
+    except OSError:
+        return False

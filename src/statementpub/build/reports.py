@@ -1,0 +1,78 @@
+"""What a build returns: per statement a :class:`BuildReport` of
+:class:`EditionReport` values (or, in a batch, a :class:`BatchResult` holding
+the error that stopped it), and the :class:`Progress` given to a callback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..edition import Fallback
+from ..errors import Diagnostic, StatementpubError
+
+__all__ = ["BatchResult", "BuildReport", "EditionReport", "Progress"]
+
+
+@dataclass(frozen=True)
+class EditionReport:
+    """What was made for one language: its files, those rendered by this build
+    (``rebuilt``) and those found up to date (``up_to_date``)."""
+
+    lang: str
+    files: tuple[Path, ...]
+    fallbacks: tuple[Fallback, ...]
+    catalog: Path | None
+    rebuilt: tuple[Path, ...] = ()
+    up_to_date: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """The result of :func:`build`: files written, fallbacks per language, warnings."""
+
+    source: Path
+    slug: str
+    editions: tuple[EditionReport, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(path for edition in self.editions for path in edition.files)
+
+    @property
+    def rebuilt(self) -> tuple[Path, ...]:
+        """The files this build rendered and wrote."""
+        return tuple(path for edition in self.editions for path in edition.rebuilt)
+
+    @property
+    def up_to_date(self) -> tuple[Path, ...]:
+        """The files that were already up to date, left as they were."""
+        return tuple(path for edition in self.editions for path in edition.up_to_date)
+
+    @property
+    def fallback_count(self) -> int:
+        return sum(len(edition.fallbacks) for edition in self.editions)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One statement of :func:`build_many`: its report, or the error that stopped it."""
+
+    source: Path
+    report: BuildReport | None = None
+    error: StatementpubError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a build stands: outputs rendered of those to render, statements finished."""
+
+    done: int
+    total: int
+    statements_done: int
+    statements: int
+    current: str

@@ -1,0 +1,314 @@
+"""The orchestrator: :func:`build` and :func:`build_many`.
+
+Plans every statement (:mod:`.plan`), renders what is stale, spreading the
+work over the cores, and writes each statement's files once all of them are
+rendered (:mod:`.write`):
+
+* each source is parsed once, each edition made once, per build;
+* the EPUBs of all the statements of a build come from one pandoc process
+  (:class:`~statementpub.render.epub.EpubBatch`), started first and running
+  in the background while the rest is rendered;
+* with ``jobs`` > 1 and several PDFs to make, worker processes
+  (:mod:`.workers`) render the PDFs in parallel;
+* the output is the same, byte for byte, whatever ``jobs`` is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError, OptionsError, RenderError, StatementpubError
+from ..model import Statement
+from ..options import DEFAULT_OPTIONS, FORMATS, Options, check_formats, check_jobs
+from ..render.formats import epub_html, has_images, html_bytes, pdf_bytes, print_html
+from ..render.formats import resource_roots
+from . import workers
+from .manifest import read_manifest
+from .plan import Job, Output, alternates, plan
+from .reports import BatchResult, BuildReport, Progress
+from .write import write_outputs
+
+__all__ = ["build", "build_many"]
+
+_Items = list[tuple[Job, Output]]
+
+
+def _as_render_error(exc: BaseException) -> StatementpubError:
+    if isinstance(exc, StatementpubError):
+        return exc
+    return RenderError(f"rendering failed: {type(exc).__name__}: {exc}")
+
+
+def _options(options: Options | None, **keywords: Any) -> Options:
+    """``options``, or the keywords as an :class:`Options` (not both)."""
+    if options is None:
+        return Options(**keywords)
+    changed = sorted(name for name, value in keywords.items() if value != DEFAULT_OPTIONS[name])
+    if changed:
+        raise OptionsError(f"options= and the keyword(s) {', '.join(changed)} given together; "
+                           "give one or the other")
+    return options
+
+
+def _run(sources: Sequence[str | Path | Statement], options: Options,
+         progress: Callable[[Progress], None] | None) -> list[BatchResult]:
+    chosen = check_formats(options.formats)
+    check_jobs(options.jobs)
+    workers_ = options.jobs if options.jobs is not None else workers.cores()
+    langs = list(options.langs) if options.langs else None
+    strict, force = options.strict, options.force
+    out = Path(options.out_dir)
+    manifest = {} if force else read_manifest(out)
+    memo: dict[Path, str] = {}
+    jobs_: list[Job] = []
+    for source in sources:
+        path = source.path if isinstance(source, Statement) else Path(source)
+        job = Job(path or Path("<statement>"))
+        jobs_.append(job)
+        try:
+            plan(job, source, langs, chosen, out, strict, force, manifest, memo)
+        except StatementpubError as exc:
+            job.error = exc
+    slugs: dict[str, Path] = {}
+    for job in jobs_:
+        if job.error is None and job.statement is not None:
+            first = slugs.setdefault(job.statement.slug, job.source)
+            if first != job.source:
+                job.error = BuildError(
+                    f"{job.source}: slug {job.statement.slug!r} is also that of {first}; "
+                    "both would write the same files (set 'slug' in one of them)")
+    total = sum(1 for job in jobs_ if job.error is None for o in job.outputs if o.stale)
+    done = 0
+    finished = 0
+
+    def tell(current: str) -> None:
+        if progress is not None:
+            progress(Progress(done, total, finished, len(jobs_), current))
+
+    def fail(job: Job, exc: BaseException) -> None:
+        if job.error is None:
+            job.error = _as_render_error(exc)
+
+    def finish(job: Job) -> None:
+        """Write a statement's files once all are rendered (or report its failure)."""
+        nonlocal finished
+        if job.finished:
+            return
+        job.finished = True
+        finished += 1
+        if job.error is None:
+            try:
+                job.result = BatchResult(job.source, report=write_outputs(job, out))
+            except OSError as exc:
+                job.error = BuildError(f"{out}: cannot write: {exc}")
+            if job.error is None and job.refused is not None:
+                job.error = job.refused
+        if job.error is not None:
+            job.result = BatchResult(job.source, error=job.error)
+        for output in job.outputs:
+            output.data = None
+        tell(f"{job.source}: {'failed' if job.error else 'written'}")
+
+    def completed(job: Job, output: Output, data: bytes | BaseException) -> None:
+        nonlocal done
+        done += 1
+        if isinstance(data, BaseException):
+            fail(job, data)
+        else:
+            output.data = data
+        job.pending -= 1
+        tell(f"{output.path.name}")
+        if job.pending == 0:
+            finish(job)
+
+    # What to render, statement by statement; a statement with nothing stale is done.
+    epub_items: _Items = []
+    pdf_items: _Items = []
+    html_items: _Items = []
+    for job in jobs_:
+        stale = [o for o in job.outputs if o.stale] if job.error is None else []
+        job.pending = len(stale)
+        for output in stale:
+            {"epub": epub_items, "pdf": pdf_items, "html": html_items}[output.fmt].append(
+                (job, output))
+    for job in jobs_:
+        if job.pending == 0:
+            finish(job)
+
+    batch = None
+    executor = None
+    try:
+        # 1. pandoc first: it works on its own core while everything else is done here.
+        if epub_items:
+            from ..render.epub import EpubBatch
+
+            inputs = []
+            for job, output in epub_items:
+                try:
+                    assert job.statement is not None
+                    inputs.append((epub_html(output.edition), output.edition,
+                                   has_images(job.statement)))
+                except Exception as exc:  # noqa: BLE001 - a renderer bug fails its statement
+                    fail(job, exc)
+                    inputs.append(("", output.edition, False))
+            batch = EpubBatch(inputs)
+        # 2. WeasyPrint, imported once; the PDF workers forked from here start parsing
+        #    the stylesheets while this process renders the HTML.
+        if pdf_items:
+            from ..render.pdf import prepare
+
+            pooled = workers_ > 1 and len(pdf_items) > 1
+            try:
+                prepare(stylesheets=not pooled)
+            except Exception:  # noqa: BLE001 - each PDF then fails with its PdfRenderError
+                pooled = False
+            if pooled:
+                executor = workers.pool(min(workers_, len(pdf_items)))
+                executor.submit(int)  # forks the workers now, not at the first PDF
+        # 3. the HTML editions, at once.
+        for job, output in html_items:
+            try:
+                links = [a for a in alternates(job) if a.lang != output.edition.lang]
+                data: bytes | BaseException = html_bytes(output.edition, links)
+            except Exception as exc:  # noqa: BLE001
+                data = exc
+            completed(job, output, data)
+        # 4. the PDFs: in the worker processes when there are several and jobs allow.
+        prints: list[tuple[Job, Output, str]] = []
+        for job, output in pdf_items:
+            try:
+                prints.append((job, output, print_html(output.edition)))
+            except Exception as exc:  # noqa: BLE001
+                completed(job, output, exc)
+
+        def collect_epubs(wait: bool) -> None:
+            nonlocal batch
+            if batch is None or not (wait or batch.done()):
+                return
+            results = batch.results()
+            batch = None
+            for (job, output), data in zip(epub_items, results):
+                completed(job, output, data)
+
+        if prints:
+            if executor is not None:
+                from concurrent.futures import FIRST_COMPLETED, wait
+
+                # the longest first, so that no worker is left with a long one at the end
+                order = sorted(prints, key=lambda item: -len(item[2]))
+                futures = {executor.submit(workers.pdf_task, html,
+                                           resource_roots(job.statement)):
+                           (job, output) for job, output, html in order
+                           if job.statement is not None}
+                remaining = set(futures)
+                while remaining:
+                    ready, remaining = wait(remaining, timeout=0.05,
+                                            return_when=FIRST_COMPLETED)
+                    for future in ready:
+                        job, output = futures[future]
+                        error = future.exception()
+                        completed(job, output, error if error is not None else future.result())
+                    collect_epubs(wait=False)
+            else:
+                cache: dict[str, Any] = {}
+                for job, output, html in sorted(prints, key=lambda item: -len(item[2])):
+                    assert job.statement is not None
+                    try:
+                        data = pdf_bytes(html, resource_roots(job.statement), cache=cache)
+                    except Exception as exc:  # noqa: BLE001
+                        data = exc
+                    completed(job, output, data)
+                    collect_epubs(wait=False)
+        collect_epubs(wait=True)
+    except BaseException:
+        if executor is not None:
+            workers.stop_workers(executor)
+        raise
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if batch is not None:
+            batch.close()
+    results = []
+    for job in jobs_:
+        if not job.finished:  # pragma: no cover - every output completes above
+            finish(job)
+        assert job.result is not None
+        results.append(job.result)
+    return results
+
+
+def build(
+    source: str | Path | Statement,
+    *,
+    langs: Iterable[str] | None = None,
+    formats: Iterable[str] | None = FORMATS,
+    out_dir: str | Path = Path("dist"),
+    strict: bool = False,
+    jobs: int | None = None,
+    force: bool = False,
+    options: Options | None = None,
+) -> BuildReport:
+    """Build the editions of one statement and write them to ``out_dir``.
+
+    :param source: the statement file, or a loaded :class:`Statement`.
+    :param langs: BCP 47 tags; default the source language plus every
+        language with a catalog beside the source.
+    :param formats: among ``"html"``, ``"pdf"``, ``"epub"``; all three by default (or
+        when ``None`` or empty).
+    :param strict: refuse every edition when the source has warnings, and each
+        edition that needs a fallback (nothing is written for it; the other
+        editions are written), then raise :class:`StrictBuildError` naming them.
+    :param jobs: worker processes for the PDFs (default: the number of cores);
+        the output is the same whatever it is.
+    :param force: render every output, even those the manifest finds up to date.
+    :param options: all of the above as one :class:`~statementpub.Options`
+        (then leave the other keywords at their defaults).
+    :returns: a :class:`BuildReport`; ``rebuilt`` and ``up_to_date`` say which
+        files were rendered.
+    :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
+    :raises LanguageTagError: one of ``langs`` is not a BCP 47 tag.
+    :raises StatementError: the source breaks the format.
+    :raises CatalogError, InterfaceLanguageError: a language cannot be made.
+    :raises StrictBuildError: ``strict`` and a fallback or warning was found.
+    :raises RenderError: an engine failed.
+    :raises BuildError: an output cannot be written.
+    """
+    chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
+                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
+    (result,) = _run([source], chosen, progress=None)
+    if result.error is not None:
+        raise result.error
+    assert result.report is not None
+    return result.report
+
+
+def build_many(
+    sources: Sequence[str | Path | Statement],
+    *,
+    langs: Iterable[str] | None = None,
+    formats: Iterable[str] | None = FORMATS,
+    out_dir: str | Path = Path("dist"),
+    strict: bool = False,
+    jobs: int | None = None,
+    force: bool = False,
+    options: Options | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> list[BatchResult]:
+    """Build several statements into one folder, as :func:`build` does each; a statement
+    that fails does not stop the others (its error is in its result). The PDFs of all
+    the statements share the worker processes, the EPUBs one pandoc process.
+
+    :param progress: called with a :class:`Progress` as outputs and statements finish.
+    :returns: one :class:`BatchResult` per source, in the order given.
+    :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
+    """
+    chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
+                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
+    return _run(list(sources), chosen, progress=progress)
+
+
+def _tuple(values: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)

@@ -1,0 +1,143 @@
+"""The catalog and conformance commands: ``extract``, ``update``, ``status``, ``check``.
+
+Each takes the parsed arguments and the streams, prints what it did and returns
+the exit status; the library's errors are left to :func:`statementpub.cli.main`.
+Languages given with ``--lang`` are checked first
+(:class:`~statementpub.errors.LanguageTagError`), as the build does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ..build import write_atomically
+from ..options import language_tags
+from ..translate import LanguageStatus
+
+__all__ = ["check_command", "extract_command", "status_command", "update_command"]
+
+
+def check_command(args: argparse.Namespace, stdout: TextIO) -> int:
+    from ..check import check
+
+    report = check(args.source, langs=args.langs, validate=args.validate)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2), file=stdout)
+        return 0 if report.ok else 1
+    for warning in report.warnings:
+        print(warning, file=stdout)
+    for edition in report.editions:
+        verdict = "no findings" if not edition.findings else \
+            f"{len(edition.findings)} finding(s)"
+        print(f"{edition.lang}: {verdict} ({', '.join(edition.validators)}); "
+              f"{edition.fallbacks} unit(s) shown in the source language", file=stdout)
+        for finding in edition.findings:
+            print(f"  {finding.check} {finding.rule} {finding.location}: {finding.message}",
+                  file=stdout)
+    print("Needs a person (no tool checks these):", file=stdout)
+    for item in report.manual_checks:
+        print(f"  - {item}", file=stdout)
+    return 0 if report.ok else 1
+
+
+def extract_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..loader import load_statement
+    from ..translate import catalog_bytes, extract_catalog
+
+    statement = load_statement(args.source)
+    template = extract_catalog(statement)
+    data = catalog_bytes(template)
+    if args.output == "-":
+        stdout.write(data.decode("utf-8"))
+        stdout.flush()
+        return 0
+    target = Path(args.output) if args.output else args.source.with_suffix(".pot")
+    write_atomically(target, data)
+    count = len(template)
+    print(f"wrote {target} ({count} message{'s' if count != 1 else ''})", file=stderr)
+    return 0
+
+
+def update_command(args: argparse.Namespace, stderr: TextIO) -> int:
+    from ..errors import CatalogError
+    from ..langtags import same_language
+    from ..loader import load_statement
+    from ..translate import catalog_bytes, catalog_path, extract_catalog, update_catalog
+
+    language_tags(args.langs, path=args.source)
+    statement = load_statement(args.source)
+    template = extract_catalog(statement)
+    for lang in dict.fromkeys(args.langs):
+        if same_language(lang, statement.lang):
+            raise CatalogError(f"{lang!r} is the statement's source language: it needs no "
+                               "catalog", path=str(args.source))
+        target = catalog_path(statement, lang)
+        merged = update_catalog(template, target, lang=lang, fuzzy_matching=args.fuzzy)
+        data = catalog_bytes(merged)
+        existed = target.exists()
+        if existed and target.read_bytes() == data:
+            print(f"{target}: up to date", file=stderr)
+            continue
+        write_atomically(target, data)
+        counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "obsolete": 0}
+        for entry in merged:
+            if entry.obsolete:
+                counts["obsolete"] += 1
+            elif "fuzzy" in entry.flags and entry.msgstr:
+                counts["fuzzy"] += 1
+            elif entry.msgstr:
+                counts["translated"] += 1
+            else:
+                counts["untranslated"] += 1
+        print(f"{'updated' if existed else 'created'} {target}: "
+              + ", ".join(f"{n} {what}" for what, n in counts.items()), file=stderr)
+    return 0
+
+
+def status_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..loader import load_statement
+    from ..translate import catalog_status
+
+    if args.langs:
+        language_tags(args.langs, path=args.source)
+    statement = load_statement(args.source)
+    statuses = catalog_status(statement, args.langs)
+    below = [s for s in statuses
+             if args.min_coverage is not None and s.coverage < args.min_coverage]
+    if args.json:
+        json.dump({"source": str(args.source), "source_lang": statement.lang,
+                   "min_coverage": args.min_coverage,
+                   "languages": [s.to_dict() for s in statuses]},
+                  stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    else:
+        _print_status_table(statement.display_path, statuses, stdout)
+    for s in below:
+        print(f"{args.source}: error: [{s.lang}] coverage {s.coverage}% is below "
+              f"{args.min_coverage:g}%", file=stderr)
+    if not statuses:
+        print(f"{args.source}: note: no catalogs beside the source", file=stderr)
+    return 1 if below else 0
+
+
+def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: TextIO) -> None:
+    headers = ("lang", "translated", "fuzzy", "untranslated", "unusable", "obsolete",
+               "coverage")
+    rows = [(s.lang, str(s.translated), str(s.fuzzy), str(s.untranslated), str(s.unusable),
+             str(s.obsolete), f"{s.coverage:.1f}%") for s in statuses]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)
+                    for i, (h, w) in enumerate(zip(headers, widths))), file=out)
+    for row in rows:
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(row, widths))), file=out)
+    for s in statuses:
+        for problem in s.problems:
+            entry = f" ({s.catalog}:{problem.catalog_line})" if problem.catalog_line else ""
+            print(f"{source}:{problem.line}: [{s.lang}] {problem.role}: {problem.reason}"
+                  f"{entry}", file=out)

@@ -1,0 +1,104 @@
+"""The command line's arguments. The build options take their defaults from
+:data:`statementpub.options.DEFAULT_OPTIONS` (``set_defaults``), the one place
+where they are written, and their names (``dest``) are those of
+:class:`~statementpub.options.Options`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..options import DEFAULT_OPTIONS, FORMATS, Options
+
+__all__ = ["build_options", "make_parser"]
+
+
+class _Repeatable(argparse.Action):
+    """``append``, except that the first use replaces the default instead of adding
+    to it (the default of ``--format`` is all three formats)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
+        items = getattr(namespace, self.dest, None)
+        items = [] if items is None or items is self.default else list(items)
+        items.append(values)
+        setattr(namespace, self.dest, items)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The parser of ``statementpub``: the commands build, extract, update, status, check."""
+    parser = argparse.ArgumentParser(
+        prog="statementpub",
+        description="Publish a statement as accessible HTML, tagged PDF and EPUB 3, "
+                    "in every language its catalogs cover.")
+    parser.add_argument("--version", action="version", version=f"statementpub {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("build", help="build the editions of one or more statements")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", type=Path,
+                   help="statement file (statement.md), or a folder: its statement.md and "
+                        "every */statement.md in it")
+    p.add_argument("--lang", action=_Repeatable, dest="langs", metavar="TAG",
+                   help="language to build (repeatable); default: the source language and "
+                        "every language with a catalog beside the source")
+    p.add_argument("--format", action=_Repeatable, dest="formats", choices=FORMATS,
+                   help="format to build (repeatable); default: all three")
+    p.add_argument("--out", type=Path, dest="out_dir", metavar="DIR",
+                   help=f"output folder (default: ./{DEFAULT_OPTIONS['out_dir']})")
+    p.add_argument("--strict", action="store_true",
+                   help="fail on any fallback (untranslated unit) or warning")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes (default: the number of cores); the output is "
+                        "the same whatever N is")
+    p.add_argument("--force", action="store_true",
+                   help="render every file, even those the manifest finds up to date")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print errors only: no progress, notes or summary")
+    p.set_defaults(**DEFAULT_OPTIONS)
+
+    p = sub.add_parser("extract", help="write the translation template (.pot) of a statement")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write the template (default: <stem>.pot beside the "
+                        "source; '-' for standard output)")
+
+    p = sub.add_parser("update", help="create or update a language's catalog (.po) from the "
+                                      "statement, as msgmerge does")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("--lang", action="append", dest="langs", metavar="TAG", required=True,
+                   help="language of the catalog (repeatable); writes <stem>.<TAG>.po or "
+                        "the path named in 'translations'")
+    p.add_argument("--no-fuzzy-matching", dest="fuzzy", action="store_false",
+                   help="do not propose fuzzy translations for new units")
+
+    p = sub.add_parser("status", help="report how far each language's catalog covers the "
+                                      "statement")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
+                   help="language to report (repeatable); default: every catalog")
+    p.add_argument("--min-coverage", type=float, metavar="PERCENT",
+                   help="exit 1 when a language's coverage is below PERCENT")
+    p.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    p = sub.add_parser("check", help="build in a temporary folder and report conformance "
+                                     "findings per edition")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
+                   help="language to check (repeatable); default: as for build")
+    p.add_argument("--validate", action="store_true",
+                   help="also run axe-core, EPUBCheck, DAISY Ace and pdfua "
+                        "(see .ci/install-validators)")
+    p.add_argument("--json", action="store_true", help="print JSON for tools")
+    return parser
+
+
+def build_options(args: argparse.Namespace) -> Options:
+    """The :class:`Options` of a parsed ``build`` command."""
+    values = {name: getattr(args, name) for name in DEFAULT_OPTIONS}
+    for name in ("langs", "formats"):
+        if values[name] is not None:
+            values[name] = tuple(values[name])
+    return Options(**values)
