@@ -149,3 +149,74 @@ def test_threads_give_the_sequential_bytes() -> None:
         threaded = list(pool.map(html_to_pdf, THREAD_DOCUMENTS * 2))
     assert threaded == sequential * 2
     assert len(set(sequential)) == len(sequential)
+
+
+# -- issue 10: fidelity --------------------------------------------------------------
+
+FIDELITY = document(
+    '<h2 id="x" data-bookmark="Commitments">Commitments<sup class="footnote-ref">'
+    '<a href="#fn-1" id="fnref-1" role="doc-noteref">1</a></sup></h2>'
+    "<ul><li><p>a</p><ul><li>b</li></ul></li><li>c</li></ul>"
+    '<p>See <a href="https://example.org/x" class="bare-url">https://example.org/x</a> and '
+    '<a href="https://example.org/y">why</a>.</p>'
+    '<p lang="en">Fallback <a href="#fnref-1" lang="es" aria-label="Volver a la referencia 1">'
+    "\u21a9</a></p>"
+    "<table><tr><td>short</td><td>" + "supercalifragilistic" * 8 + "</td></tr></table>"
+    '<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-heading">'
+    '<h2 id="notes-heading">Notes</h2><ol><li id="fn-1" class="footnote" role="doc-footnote">'
+    '<p>Note. <a href="#fnref-1" class="footnote-back" role="doc-backlink" '
+    'aria-label="Back to reference 1">\u21a9</a></p></li></ol></section>',
+    header='<header class="masthead"><p class="publisher"><a class="publisher-name">Acme</a>'
+           "</p></header><h1>Title</h1>")
+
+
+@pytest.fixture(scope="module")
+def fidelity_pdf() -> bytes:
+    return html_to_pdf(FIDELITY)
+
+
+def test_nested_list_is_in_the_item_body(fidelity_pdf: bytes) -> None:
+    [outer] = [node for node in elements(fidelity_pdf)
+               if node["role"] == "L" and "a" in text_of(node) and "c" in text_of(node)]
+    label, body = ["Lbl", ["Span"]], ["LBody", ["Span"]]
+    assert shape(outer) == ["L", [
+        ["LI", [label, ["LBody", [["P", ["Span"]], ["L", [["LI", [label, body]]]]]]]],
+        ["LI", [label, body]]]]
+
+
+def test_links(fidelity_pdf: bytes) -> None:
+    nodes = elements(fidelity_pdf)
+    links = [node for node in nodes if node["role"] == "Link"]
+    texts = [text_of(link) for link in links]
+    assert "https://example.org/x" in texts  # no " (https://example.org/x)" after it
+    assert "why (https://example.org/y)" in texts
+    assert "Acme" not in texts  # an a without href is no Link
+    assert all(link.get("annotations") for link in links)
+    [spanish] = [link for link in links if link["annotations"][0]["contents"]
+                 == "Volver a la referencia 1"]
+    assert spanish["lang"] == "es"
+
+
+def test_bookmarks_without_note_marks(fidelity_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(fidelity_pdf)) as opened, opened.open_outline() as outline:
+        [title] = outline.root
+        assert title.title == "Title"
+        assert [item.title for item in title.children] == ["Commitments", "Notes"]
+
+
+def test_table_stays_inside_the_text_area(fidelity_pdf: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "f.pdf"
+    path.write_bytes(fidelity_pdf)
+    bbox = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    right = 595.276 - 20 / 25.4 * 72  # A4 less the 20 mm right margin
+    words = re.findall(r'xMax="([0-9.]+)"[^>]*>([^<]*)<', bbox)
+    long_word = [float(x) for x, word in words if word.startswith("supercali")]
+    assert long_word and max(long_word) <= right + 0.5
+
+
+def test_only_shipped_fonts(fidelity_pdf: bytes) -> None:
+    found = fonts(fidelity_pdf)
+    assert found and all(embedded for _, embedded in found)
+    assert {name for name, _ in found} <= SHIPPED_FAMILIES
+    assert "Noto-Sans-Math" in {name for name, _ in found}  # the arrow and the ◦

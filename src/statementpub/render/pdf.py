@@ -121,7 +121,7 @@ def _sfnt_bytes(path: Path, size: int, mtime_ns: int) -> bytes:
     """
     import io
 
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     font = TTFont(str(path), recalcTimestamp=False, lazy=False)
     font.flavor = None
@@ -201,7 +201,7 @@ def _empty_fontconfig() -> Any:
     does not declare ``FcConfigCreate``; this declares it in an FFI of its own
     (WeasyPrint's is left as it is) on the same library.
     """
-    import cffi
+    import cffi  # type: ignore[import-untyped]
     from weasyprint.text.ffi import ffi as wp_ffi
 
     own = cffi.FFI()

@@ -574,6 +574,11 @@ class _TreeBuilder:
 
         element_tag = None if box.element is None else box.element_tag
         role = self.get_pdf_tag(element_tag)
+        if (role == "Link" and element_tag == "a" and box.element.get("href") is None
+                and not box.link_annotation):
+            # An a without href is no link: a Link element must have its
+            # annotation (ISO 14289-1 7.18.5, Matterhorn 28-011).
+            role = "Span"
 
         if element_tag in ("html", "body") or isinstance(box, boxes.PageBox):
             if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
@@ -699,10 +704,6 @@ class _TreeBuilder:
             for kid in kids:
                 if isinstance(kid, boxes.TextBox):
                     self.text(kid, node)
-                elif (_unwrap(kid).element_tag in ("ul", "ol") and node.role == "LI"
-                      and node.parent is not None):
-                    # PDF nests lists in the parent list, HTML in the item.
-                    self.build(kid, node.parent, node, box)
                 else:
                     self.build(kid, node, node, box)
 
