@@ -33,9 +33,9 @@ def page(body: str, *, css: str = "", lang: str = "en", title: str = "Test") -> 
 
 
 def render(html: str) -> bytes:
-    pdf = weasyprint.HTML(string=html, base_url=str(HERE)).write_pdf(pdf_variant="pdf/ua-1")
-    assert isinstance(pdf, bytes)
-    return pdf
+    """``html`` rendered by WeasyPrint with the repair (only this render has it)."""
+    document = weasyprint.HTML(string=html, base_url=str(HERE)).render()
+    return pdf_tags.write_pdf(document, pdf_variant="pdf/ua-1")
 
 
 def walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -101,11 +101,13 @@ class _Background:
             "import os, sys\n"
             "import weasyprint\n"
             "mode, html_path, out_path = sys.argv[1:]\n"
+            "html = open(html_path, encoding='utf-8').read()\n"
             "if mode == 'patched':\n"
             "    from statementpub.render import pdf_tags\n"
-            "    pdf_tags.install()\n"
-            "html = open(html_path, encoding='utf-8').read()\n"
-            "pdf = weasyprint.HTML(string=html, base_url=os.getcwd())"
+            "    pdf = pdf_tags.write_pdf(weasyprint.HTML(string=html, base_url=os.getcwd())"
+            ".render(), pdf_variant='pdf/ua-1')\n"
+            "else:\n"
+            "    pdf = weasyprint.HTML(string=html, base_url=os.getcwd())"
             ".write_pdf(pdf_variant='pdf/ua-1')\n"
             "open(out_path, 'wb').write(pdf)\n")
         jobs = {"unpatched": ("unpatched", SPLIT_LIST, "0"),
@@ -148,10 +150,19 @@ def background(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Background
 def test_install_is_idempotent() -> None:
     import weasyprint.pdf
 
+    import weasyprint.pdf.stream
+    import weasyprint.pdf.tags
+
     pdf_tags.install()
+    wrapper = weasyprint.pdf.add_tags
     pdf_tags.install()
     assert pdf_tags.is_installed()
-    assert weasyprint.pdf.add_tags is pdf_tags.add_tags
+    # Wrapped once; the wrapper delegates to WeasyPrint's own function.
+    assert weasyprint.pdf.add_tags is wrapper
+    assert wrapper.__wrapped__ is weasyprint.pdf.tags.add_tags  # type: ignore[attr-defined]
+    assert weasyprint.pdf.tags.add_tags is not pdf_tags.add_tags
+    marked = weasyprint.pdf.stream.Stream.marked
+    assert marked.__wrapped__.__module__ == "weasyprint.pdf.stream"  # type: ignore[attr-defined]
 
 
 def test_install_refuses_another_weasyprint_version(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -421,7 +432,8 @@ def test_output_is_deterministic(background: _Background,
     """Same input, same bytes, in two processes (the other one with its own
     hash seed), with SOURCE_DATE_EPOCH fixing the font subsets' dates."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    here = weasyprint.HTML(string=DETERMINISM, base_url=str(background.folder)).write_pdf(
+    here = pdf_tags.write_pdf(
+        weasyprint.HTML(string=DETERMINISM, base_url=str(background.folder)).render(),
         pdf_variant="pdf/ua-1")
     there = background.result("patched")
     assert here == there

@@ -28,8 +28,9 @@ from ..resources import styles_dir
 __all__ = ["html_to_pdf", "make_fetcher", "page_label_css"]
 
 _LOCK = threading.Lock()
-#: Fixed timestamp for the embedded font subsets' ``head.modified`` (fontTools
-#: reads SOURCE_DATE_EPOCH), so the same input gives the same bytes.
+#: Kept for callers that key caches on it: the PDF no longer depends on
+#: ``SOURCE_DATE_EPOCH`` (the fonts keep their own ``head.modified``, see
+#: :func:`_sfnt_bytes`), so any value gives the same bytes.
 _DEFAULT_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
 
 
@@ -102,8 +103,32 @@ def _weasyprint() -> Any:
 
     from . import pdf_tags
 
-    pdf_tags.install()
+    pdf_tags.install()  # wrappers that delegate to WeasyPrint outside our renders
     return weasyprint
+
+
+@lru_cache(maxsize=16)
+def _sfnt_bytes(path: Path, size: int, mtime_ns: int) -> bytes:
+    """The WOFF font at ``path`` as plain TrueType/OpenType bytes, its ``head.modified``
+    kept.
+
+    WeasyPrint decodes WOFF with fontTools, which stamps the decoded font's
+    ``head.modified`` with the current time (or ``SOURCE_DATE_EPOCH``, read from
+    the process environment), and that date ends up in the PDF's font subsets.
+    Decoded here with ``recalcTimestamp=False``, the fonts keep the date their
+    files carry: the same input gives the same PDF bytes whatever the clock or
+    the environment.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    font = TTFont(str(path), recalcTimestamp=False, lazy=False)
+    font.flavor = None
+    font.flavorData = None
+    out = io.BytesIO()
+    font.save(out, reorderTables=False)
+    return out.getvalue()
 
 
 def _fetcher_base() -> type:
@@ -134,6 +159,13 @@ def make_fetcher(roots: Iterable[Path], record: list[str] | None = None) -> Any:
 
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path.is_relative_to(root) for root in allowed) and path.is_file():
+                    if path.suffix.lower() == ".woff":
+                        from weasyprint.urls import URLFetcherResponse
+
+                        stat = path.stat()
+                        return URLFetcherResponse(
+                            path.as_uri(), _sfnt_bytes(path, stat.st_size, stat.st_mtime_ns),
+                            {"Content-Type": "font/sfnt"})
                     return super().fetch(path.as_uri(), headers)
             raise ValueError(f"statementpub does not fetch {url!r}")
 
@@ -159,14 +191,68 @@ def page_label_css(template: str) -> str:
     return "@page { @bottom-center { content: %s; } }\n" % " ".join(tokens or ['""'])
 
 
+def _empty_fontconfig() -> Any:
+    """A new Fontconfig configuration with no font and no rule (``FcConfigCreate``), as
+    a pointer of WeasyPrint's FFI.
+
+    WeasyPrint's own configuration (``FcInitLoadConfigAndFonts``) holds every font
+    installed on the machine, and Pango takes a glyph that the shipped font lacks
+    from one of them: the PDF's bytes would depend on the machine. WeasyPrint's FFI
+    does not declare ``FcConfigCreate``; this declares it in an FFI of its own
+    (WeasyPrint's is left as it is) on the same library.
+    """
+    import cffi  # type: ignore[import-untyped]
+    from weasyprint.text.ffi import ffi as wp_ffi
+
+    own = cffi.FFI()
+    own.cdef("typedef struct _FcConfig FcConfig; FcConfig *FcConfigCreate(void);")
+    for name in ("libfontconfig.so.1", "libfontconfig-1", "fontconfig-1", "fontconfig",
+                 "libfontconfig.1.dylib", "libfontconfig-1.dll"):
+        try:
+            library = own.dlopen(name)
+            break
+        except OSError:
+            continue
+    else:
+        raise PdfRenderError("statementpub could not load the Fontconfig library")
+    config = library.FcConfigCreate()
+    if config == own.NULL:
+        raise PdfRenderError("Fontconfig could not make a font configuration")
+    return wp_ffi.cast("FcConfig *", int(own.cast("uintptr_t", config)))
+
+
+def _shipped_fonts_configuration() -> Any:
+    """A WeasyPrint ``FontConfiguration`` that knows only the fonts ``@font-face``
+    rules add (statementpub's ``styles/fonts``), never the machine's.
+
+    Same construction as ``weasyprint.text.fonts.FontConfiguration.__init__`` of
+    WeasyPrint 70.0 (the version :mod:`.pdf_tags` pins), with an empty Fontconfig
+    configuration instead of the system one.
+    """
+    from weasyprint.text.ffi import ffi, fontconfig, gobject, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+
+    class ShippedFontsConfiguration(FontConfiguration):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self._config = _empty_fontconfig()
+            self.font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
+            pangoft2.pango_fc_font_map_set_config(
+                ffi.cast("PangoFcFontMap *", self.font_map), self._config)
+            # pango_fc_font_map_set_config keeps a reference to the configuration.
+            fontconfig.FcConfigDestroy(self._config)
+            self._folder = None
+            self.strut_layouts: dict[Any, Any] = {}
+            self.font_features: dict[Any, Any] = {}
+
+    return ShippedFontsConfiguration()
+
+
 @lru_cache(maxsize=1)
 def _font_config() -> Any:
     import atexit
     import shutil
 
-    from weasyprint.text.fonts import FontConfiguration
-
-    config = FontConfiguration()
+    config = _shipped_fonts_configuration()
     owner = os.getpid()
 
     def remove_fonts_folder() -> None:
@@ -207,7 +293,6 @@ def prepare(*, stylesheets: bool = True) -> None:
     """Import WeasyPrint and make the process's font configuration now (before forking
     workers, so that they inherit them), and parse the print stylesheets unless
     ``stylesheets`` is false (each worker then parses them, in parallel)."""
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _DEFAULT_EPOCH)
     _weasyprint()
     _font_config()
     if stylesheets:
@@ -240,8 +325,9 @@ def html_to_pdf(
         across documents.
     :raises PdfRenderError: WeasyPrint failed.
     """
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _DEFAULT_EPOCH)
     weasyprint = _weasyprint()
+    from . import pdf_tags
+
     roots = [styles_dir(), *resource_roots]
     fetcher = make_fetcher(roots, record)
     base_url = styles_dir().as_uri() + "/"
@@ -255,9 +341,12 @@ def html_to_pdf(
         with _LOCK:
             # One font configuration per process: fonts are loaded once. WeasyPrint's
             # font configuration is not documented as thread-safe, hence the lock.
-            pdf = document.write_pdf(pdf_variant="pdf/ua-1", font_config=_font_config(),
-                                     cache=cache if cache is not None else {},
-                                     uncompressed_pdf=False, stylesheets=stylesheets)
+            options: dict[str, Any] = {
+                "pdf_variant": "pdf/ua-1", "uncompressed_pdf": False,
+                "cache": cache if cache is not None else {}, "stylesheets": stylesheets}
+            laid_out = document.render(font_config=_font_config(), **options)
+            pdf = pdf_tags.write_pdf(laid_out, **{key: value for key, value in options.items()
+                                                  if key != "stylesheets"})
     except Exception as exc:  # WeasyPrint raises many kinds; wrap them all
         raise PdfRenderError(f"WeasyPrint could not render the PDF: {exc}") from exc
     assert isinstance(pdf, bytes)

@@ -30,21 +30,27 @@ by page and creates one structure element per *box*.  For PDF/UA-1
 * a decorative image (``alt=""``) is a ``Figure`` without ``/Alt``
   (ISO 14289-1 7.3, Matterhorn 13-004) instead of an artifact.
 
-:func:`install` replaces the tag building for exactly WeasyPrint 70.0:
+:func:`write_pdf` renders a laid-out WeasyPrint document with the repaired
+tree.  Two WeasyPrint functions cannot be reached otherwise, so
+:func:`install` wraps them once per process, and the wrappers run the
+original code unless the current :mod:`contextvars` context is inside
+:func:`write_pdf` (a ``ContextVar``: per thread, per task).  A program that
+uses WeasyPrint directly, before, after or while statementpub renders, gets
+WeasyPrint's own output, byte for byte:
 
 * ``weasyprint.pdf.add_tags`` (the function ``generate_pdf`` calls once all
-  pages are drawn) by :func:`add_tags` here, which walks the same boxes with
-  the same role mapping (``weasyprint.pdf.tags._get_pdf_tag``) but keys
-  structure elements on the DOM element (``box.element``): a later fragment of
-  an element (next line, next page, next column) is appended to the *same*
-  structure element, its marked content referenced by ``MCR`` dictionaries
-  carrying their own ``/Pg`` when the page differs;
-* ``weasyprint.document.generate_pdf`` by a wrapper that, before drawing,
-  flags the boxes of page-margin boxes, of repeated table header/footer
-  groups and of decorative images;
-* ``weasyprint.pdf.stream.Stream.marked`` by a version that draws flagged
-  boxes as ``/Artifact`` (``/Type /Pagination``, ``/Subtype /Header`` or
-  ``/Footer`` for margin boxes) instead of giving them an MCID.
+  pages are drawn): inside :func:`write_pdf`, :func:`add_tags` here, which
+  walks the same boxes with the same role mapping
+  (``weasyprint.pdf.tags._get_pdf_tag``) but keys structure elements on the
+  DOM element (``box.element``): a later fragment of an element (next line,
+  next page, next column) is appended to the *same* structure element, its
+  marked content referenced by ``MCR`` dictionaries carrying their own
+  ``/Pg`` when the page differs;
+* ``weasyprint.pdf.stream.Stream.marked``: inside :func:`write_pdf`, boxes
+  flagged by :func:`write_pdf` before drawing (page-margin boxes, repeated
+  table header/footer groups, decorative images) are drawn as ``/Artifact``
+  (``/Type /Pagination``, ``/Subtype /Header`` or ``/Footer`` for margin
+  boxes) instead of getting an MCID.
 
 Everything else (the role mapping, figures, forms, the catalog entries) is
 WeasyPrint's own behaviour.  Output is deterministic: objects are numbered in
@@ -53,6 +59,7 @@ box order and nothing is keyed on ``id()`` or on hash order.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import re
@@ -63,7 +70,8 @@ from typing import Any
 
 from ..langtags import same_tag
 
-__all__ = ["SUPPORTED_WEASYPRINT_VERSION", "add_tags", "install", "is_installed"]
+__all__ = ["SUPPORTED_WEASYPRINT_VERSION", "add_tags", "flag_artifacts", "install",
+           "is_installed", "write_pdf"]
 
 #: The one WeasyPrint release whose internals this module was written for.
 SUPPORTED_WEASYPRINT_VERSION = "70.0"
@@ -79,6 +87,9 @@ _HTML_NS = "{http://www.w3.org/1999/xhtml}"
 
 _lock = threading.Lock()
 _installed = False
+#: True while :func:`write_pdf` renders (in this thread or task only).
+_REPAIRING: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "statementpub_pdf_tags_repairing", default=False)
 
 
 # --------------------------------------------------------------------------
@@ -87,11 +98,11 @@ _installed = False
 
 
 def install() -> None:
-    """Replace WeasyPrint's structure-tree building with the repaired one.
+    """Wrap the two WeasyPrint functions the repair needs (see the module docstring).
 
-    Idempotent and thread-safe; call it before ``write_pdf``.  It patches
-    process-wide WeasyPrint internals, but the patched code keeps no state
-    between renders, so concurrent renders are safe.
+    Idempotent and thread-safe.  The wrappers delegate to WeasyPrint's own
+    functions unless called from inside :func:`write_pdf`, so WeasyPrint used
+    directly gives the same PDF as without statementpub.
 
     Raises:
         RuntimeError: if the installed WeasyPrint is not
@@ -117,31 +128,51 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        import weasyprint.document as wp_document
         import weasyprint.pdf as wp_pdf
         import weasyprint.pdf.stream as wp_stream
         import weasyprint.pdf.tags as wp_tags
 
         original_add_tags = wp_tags.add_tags
-        original_generate = wp_document.generate_pdf
         original_marked = wp_stream.Stream.marked
         if (wp_pdf.add_tags is not original_add_tags
                 or not hasattr(wp_tags, "_get_pdf_tag")
-                or not hasattr(wp_document, "generate_pdf")):
+                or not hasattr(wp_pdf, "generate_pdf")):
             raise RuntimeError(
                 "WeasyPrint 70.0 internals are not as expected (already "
                 "patched by someone else?); not installing the PDF tag repair")
 
-        wp_document.generate_pdf = _wrap_generate_pdf(original_generate)
         wp_stream.Stream.marked = _wrap_marked(original_marked)
-        wp_pdf.add_tags = add_tags
-        wp_tags.add_tags = add_tags
+        wp_pdf.add_tags = _wrap_add_tags(original_add_tags)
         _installed = True
 
 
 def is_installed() -> bool:
-    """Whether :func:`install` has patched WeasyPrint in this process."""
+    """Whether :func:`install` has wrapped WeasyPrint's functions in this process."""
     return _installed
+
+
+def write_pdf(document: Any, **options: Any) -> bytes:
+    """Write a laid-out WeasyPrint ``Document`` (``HTML(...).render()``) as PDF
+    bytes with the repaired structure tree.
+
+    ``options`` are those of ``Document.write_pdf`` (``pdf_variant``,
+    ``uncompressed_pdf``, ...).  Only this call is affected: the repair is
+    switched on for the current thread or task, for its duration.
+
+    Raises:
+        RuntimeError: see :func:`install`.
+        Exception: whatever WeasyPrint raises.
+    """
+    install()
+    if _tags_requested(options):
+        flag_artifacts(document)
+    token = _REPAIRING.set(True)
+    try:
+        pdf = document.write_pdf(**options)
+    finally:
+        _REPAIRING.reset(token)
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
 def _tags_requested(options: dict[str, Any]) -> bool:
@@ -157,14 +188,14 @@ def _tags_requested(options: dict[str, Any]) -> bool:
     return pdf_tags
 
 
-def _wrap_generate_pdf(original: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap_add_tags(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
-    def generate_pdf(document: Any, target: Any, zoom: Any, **options: Any) -> Any:
-        if _tags_requested(options):
-            _flag_artifacts(document)
-        return original(document, target, zoom, **options)
+    def dispatch(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> Any:
+        if _REPAIRING.get():
+            return add_tags(pdf, document, pdf_version, page_streams)
+        return original(pdf, document, pdf_version, page_streams)
 
-    return generate_pdf
+    return dispatch
 
 
 def _wrap_marked(
@@ -172,25 +203,28 @@ def _wrap_marked(
 ) -> Callable[[Any, Any, str], AbstractContextManager[None]]:
     import pydyf  # type: ignore[import-untyped, unused-ignore]
 
-    @contextmanager
-    def marked(self: Any, box: Any, tag: str) -> Iterator[None]:
+    @functools.wraps(original)
+    def marked(self: Any, box: Any, tag: str) -> AbstractContextManager[None]:
+        if not _REPAIRING.get() or self._tags is None:
+            return original(self, box, tag)
         artifact = getattr(box, _ARTIFACT_ATTR, None)
-        if self._tags is None or artifact is None:
-            with original(self, box, tag):
-                yield
-            return
+        if artifact is None:
+            return original(self, box, tag)
+        return _artifact(self, artifact)
+
+    @contextmanager
+    def _artifact(stream: Any, artifact: tuple[str, str | None]) -> Iterator[None]:
         # ISO 32000-1 14.8.2.2: pagination artifacts, not real content.
         kind, subtype = artifact
         properties = pydyf.Dictionary({"Type": f"/{kind}"})
         if subtype:
             properties["Subtype"] = f"/{subtype}"
-        self.begin_marked_content("Artifact", properties)
+        stream.begin_marked_content("Artifact", properties)
         try:
             yield
         finally:
-            self.end_marked_content()
+            stream.end_marked_content()
 
-    marked.__wrapped__ = original  # type: ignore[attr-defined]
     return marked
 
 
@@ -231,7 +265,7 @@ def _decorative(element: Any) -> bool:
             or (element.get("aria-hidden") or "").strip().lower() == "true")
 
 
-def _flag_artifacts(document: Any) -> None:
+def flag_artifacts(document: Any) -> None:
     """Flag boxes that must be drawn as artifacts.
 
     * Everything in page-margin boxes (``@top-*``, ``@bottom-*``, ...): page
@@ -540,6 +574,11 @@ class _TreeBuilder:
 
         element_tag = None if box.element is None else box.element_tag
         role = self.get_pdf_tag(element_tag)
+        if (role == "Link" and element_tag == "a" and box.element.get("href") is None
+                and not box.link_annotation):
+            # An a without href is no link: a Link element must have its
+            # annotation (ISO 14289-1 7.18.5, Matterhorn 28-011).
+            role = "Span"
 
         if element_tag in ("html", "body") or isinstance(box, boxes.PageBox):
             if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
@@ -665,10 +704,6 @@ class _TreeBuilder:
             for kid in kids:
                 if isinstance(kid, boxes.TextBox):
                     self.text(kid, node)
-                elif (_unwrap(kid).element_tag in ("ul", "ol") and node.role == "LI"
-                      and node.parent is not None):
-                    # PDF nests lists in the parent list, HTML in the item.
-                    self.build(kid, node.parent, node, box)
                 else:
                     self.build(kid, node, node, box)
 
