@@ -154,3 +154,60 @@ def test_shipped_fonts_and_print_margins() -> None:
     assert "atkinsonhyperlegiblenext" in pdfinspect.shipped_font_names()
     left, right = pdfinspect.print_margins()
     assert round(left / 72 * 25.4, 3) == 20 and round(right / 72 * 25.4, 3) == 20
+
+
+# -- HTML and EPUB (statementpub.htmlcheck) ----------------------------------------
+
+GOOD_HTML = b"""<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>
+<a href="#main">Skip</a><main id="main"><p>Text<a href="#fn-1" id="fnref-1"
+role="doc-noteref">1</a></p><section aria-labelledby="notes-h"><h2 id="notes-h">Notes</h2>
+<ol><li id="fn-1">Note. <a href="#fnref-1" role="doc-backlink">back</a></li></ol></section>
+</main></body></html>"""
+
+
+def test_clean_html_passes() -> None:
+    from statementpub.htmlcheck import check_html
+
+    assert check_html(GOOD_HTML) == []
+
+
+def test_broken_html_fails_each_check() -> None:
+    from statementpub.htmlcheck import check_html
+
+    broken = (GOOD_HTML.replace(b'id="notes-h"', b'id="main"')
+              .replace(b'href="#fnref-1"', b'href="#fn-1"')
+              .replace(b'href="#main"', b'href="#top"'))
+    codes = sorted(f.split("] ")[1].split(":")[0] for f in check_html(broken, "x.html"))
+    assert codes == ["aria-ref", "backlink", "duplicate-id", "fragment"]
+
+
+def _epub(tmp_path: Path, nav_href: str, notes: str) -> Path:
+    import zipfile
+
+    source = Path(__file__).parent / "fixtures" / "validate" / "epub"
+    out = tmp_path / "book.epub"
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and path.name != "mimetype":
+                z.writestr(path.relative_to(source).as_posix(), path.read_bytes())
+        z.writestr("EPUB/notes.xhtml",
+                   '<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+                   f'<head><title>N</title></head><body><section id="notes">{notes}</section>'
+                   "</body></html>")
+        z.writestr("EPUB/toc2.xhtml",
+                   '<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"'
+                   ' xmlns:epub="http://www.idpf.org/2007/ops"><head><title>C</title></head><body>'
+                   f'<nav epub:type="toc"><ol><li><a href="{nav_href}">Notes</a></li></ol></nav>'
+                   "</body></html>")
+    return out
+
+
+def test_epub_nav_targets(tmp_path: Path) -> None:
+    from statementpub.htmlcheck import check_epub
+
+    assert check_epub(_epub(tmp_path, "notes.xhtml#notes", "<h2>Notes</h2><p>One.</p>")) == []
+    (empty,) = check_epub(_epub(tmp_path, "notes.xhtml#notes", "<h2>Notes</h2>"))
+    assert "leads to an empty notes section" in empty
+    (missing,) = check_epub(_epub(tmp_path, "notes.xhtml#nope", "<h2>Notes</h2><p>x</p>"))
+    assert "'notes.xhtml#nope' leads to no element" in missing
