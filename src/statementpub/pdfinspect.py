@@ -20,13 +20,22 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pikepdf
 
-__all__ = ["check_structure", "expected_counts_from_html", "structure_tree"]
+__all__ = [
+    "DEFAULT_PDF_CHECKS",
+    "PDF_CHECKS",
+    "check_structure",
+    "expected_counts_from_html",
+    "print_margins",
+    "shipped_font_names",
+    "structure_tree",
+]
 
 _PDFUAID = "{http://www.aiim.org/pdfua/ns/id/}part"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
@@ -163,12 +172,41 @@ class _Font:
     def __init__(self, font: Any) -> None:
         self.mapping: dict[int, str] = {}
         composite = _name(font.get("/Subtype")) == "Type0"
+        self.name = _name(font.get("/BaseFont")) or "?"
         self.length = 2 if composite else 1
+        # For the .notdef check: CID -> glyph id, known for an Identity-H/V
+        # encoded Type0 font only (ISO 32000-1 9.7.4.2, 9.7.5.2).
+        self.cid_to_gid: bytes | None = None
+        self.identity = False
+        if composite and _name(font.get("/Encoding")) in ("Identity-H", "Identity-V"):
+            descendants = _as_list(font.get("/DescendantFonts"))
+            descendant = descendants[0] if descendants else None
+            if isinstance(descendant, pikepdf.Dictionary):
+                mapping = descendant.get("/CIDToGIDMap")
+                if isinstance(mapping, pikepdf.Stream):
+                    self.cid_to_gid = mapping.read_bytes()
+                    self.identity = True
+                elif mapping is None or _name(mapping) == "Identity":
+                    self.identity = True
         to_unicode = font.get("/ToUnicode")
         if isinstance(to_unicode, pikepdf.Stream):
             self.mapping, length = _parse_to_unicode(to_unicode.read_bytes())
             self.length = length or self.length
         self.fallback = not self.mapping and not composite
+
+    def notdef(self, data: bytes) -> int:
+        """How many codes of ``data`` select glyph 0 (.notdef), when known."""
+        if not self.identity:
+            return 0
+        count = 0
+        for i in range(0, len(data) - 1, 2):
+            cid = int.from_bytes(data[i:i + 2], "big")
+            if self.cid_to_gid is not None:
+                gid = int.from_bytes(self.cid_to_gid[2 * cid:2 * cid + 2] or b"\0\0", "big")
+            else:
+                gid = cid
+            count += gid == 0
+        return count
 
     def decode(self, data: bytes) -> str:
         if self.fallback:
@@ -188,6 +226,8 @@ class _ContentText:
         # MCIDs seen in content, by page (for the orphan-content check).
         self.mcids: dict[int, set[int]] = {}
         self.fonts: dict[Any, _Font] = {}
+        # (page index, font name) -> shown codes that select .notdef.
+        self.notdef: dict[tuple[int, str], int] = {}
         for index, page in enumerate(pdf.pages):
             self.mcids[index] = set()
             resources = page.obj.get("/Resources")
@@ -231,10 +271,17 @@ class _ContentText:
             elif operator == "Tf" and operands:
                 font = self._font(resources, operands[0])
             elif operator in ("Tj", "'", '"', "TJ"):
-                current = next((item for item in reversed(stack) if item is not None), None)
-                if current is None or current < 0 or font is None:
+                if font is None or not operands:
                     continue
                 strings = (operands[0] if operator == "TJ" else operands[-1:])
+                notdef = sum(font.notdef(bytes(item)) for item in strings
+                             if isinstance(item, pikepdf.String))
+                if notdef:
+                    font_key = (page, font.name)
+                    self.notdef[font_key] = self.notdef.get(font_key, 0) + notdef
+                current = next((item for item in reversed(stack) if item is not None), None)
+                if current is None or current < 0:
+                    continue
                 pieces = [font.decode(bytes(item)) for item in strings
                           if isinstance(item, pikepdf.String)]
                 self.text.setdefault((page, current), []).append("".join(pieces))
@@ -546,8 +593,25 @@ def _subtree_text(walker: _Walker, element: Any, limit: int = 60) -> str:
 
 
 def check_structure(pdf: bytes,
-                    expected_counts: dict[str, int] | None = None) -> list[str]:
+                    expected_counts: dict[str, int] | None = None, *,
+                    checks: Collection[str] | None = None,
+                    margins: tuple[float, float] | None = None,
+                    fonts_dir: Path | None = None) -> list[str]:
     """Findings on ``pdf``'s tagging; an empty list means every check passed.
+
+    In: the PDF's bytes; ``checks``, the codes of :data:`PDF_CHECKS` to run
+    besides the tagging basics below (default: :data:`DEFAULT_PDF_CHECKS`;
+    ``checks=PDF_CHECKS`` runs all); ``margins``,
+    the left and right page margins in pt for the ``text-area`` check
+    (default: those of ``styles/print.css``; ``(0, 0)`` checks only that
+    words are on the page); ``fonts_dir``, the shipped fonts for
+    ``font-shipped`` (default ``styles/fonts/``).  Out: one message per
+    finding, ``"[clause] code: what"`` for the coded checks.  Needs
+    ``pdftotext`` (poppler-utils) for ``text-area``, ``lbl-number`` and
+    ``tounicode``; without it those report that they did not run.
+
+    :raises StatementpubError: a code in ``checks`` that is not in
+        :data:`PDF_CHECKS`.
 
     Checks (ISO 14289-1:2014 clause / Matterhorn Protocol 1.1 condition):
 
@@ -571,8 +635,18 @@ def check_structure(pdf: bytes,
     * optionally, ``expected_counts`` (role -> count, e.g. from
       :func:`expected_counts_from_html`): the number of structure elements
       of each role, to catch a list or table split into one element per page
-      (7.1, 01-006).
+      (7.1, 01-006);
+    * the coded checks of :data:`PDF_CHECKS`: ``note-id``, ``note-tagging``,
+      ``nested-list``, ``lbl-number``, ``outline-title``, ``text-area``,
+      ``notdef``, ``font-shipped``, ``tounicode``.
     """
+    from .errors import StatementpubError
+
+    selected = list(DEFAULT_PDF_CHECKS) if checks is None else list(checks)
+    unknown = sorted(set(selected) - set(PDF_CHECKS))
+    if unknown:
+        raise StatementpubError(
+            f"unknown PDF check code(s) {unknown}; known: {sorted(PDF_CHECKS)}")
     findings: list[str] = []
     with _open(pdf) as document:
         root = document.Root
@@ -713,7 +787,598 @@ def check_structure(pdf: bytes,
                 findings.append(
                     f"[Matterhorn 01-006] {actual} {role} structure elements, "
                     f"expected {expected} (an element split across pages?)")
+
+        if selected:
+            if margins is None and "text-area" in selected:
+                margins = print_margins()
+            context = _Context(pdf, document, walker, margins, fonts_dir)
+            for code in PDF_CHECKS:
+                if code in selected:
+                    findings.extend(_CHECK_FUNCTIONS[code](context))
     return findings
+
+
+# --------------------------------------------------------------------------
+# Checks beyond the tagging basics, each with a code (see PDF_CHECKS)
+# --------------------------------------------------------------------------
+
+
+#: The checks :func:`check_structure` runs besides the tagging basics: code ->
+#: the clause it follows.  Pass a subset as ``checks=`` to run only those.
+PDF_CHECKS: dict[str, str] = {
+    "note-id": "ISO 14289-1 7.9, Matterhorn 19-003/19-004: every Note has an /ID, "
+               "unique in the document",
+    "note-tagging": "ISO 14289-1 7.9: footnotes are Note elements, not list items "
+                    "(an LI holding a back link)",
+    "nested-list": "ISO 32000-1 14.8.4.3.3, ISO 14289-1 7.6: a list inside a list "
+                   "item is inside its LBody",
+    "lbl-number": "ISO 32000-1 14.8.4.3.3, ISO 14289-1 7.6: the Lbl numbers of a list "
+                  "run on from its first, and are the numbers drawn",
+    "outline-title": "ISO 14289-1 7.17: each outline entry (bookmark) is its heading's "
+                     "text, in the headings' order",
+    "text-area": "project rule (print.css): every word lies inside the page and its "
+                 "left and right margins",
+    "notdef": "ISO 14289-1 7.21.8, Matterhorn 31-030: no .notdef glyph is drawn",
+    "font-shipped": "project rule: every font is one statementpub ships (styles/fonts/)",
+    "tounicode": "ISO 14289-1 7.21.7, ISO 32000-1 9.10.3: every ToUnicode CMap is "
+                 "well formed and maps a glyph to at most a few characters",
+}
+
+#: The coded checks :func:`check_structure` runs by default: those today's
+#: renderers pass (on the corpus, the examples and the test renders).  The
+#: others (``note-tagging``, ``nested-list``, ``text-area``, ``font-shipped``,
+#: ``tounicode``) find real problems in today's PDFs; add each here once the
+#: PDF renderer is fixed.  ``checks=PDF_CHECKS`` runs them all.
+DEFAULT_PDF_CHECKS: tuple[str, ...] = ("note-id", "lbl-number", "outline-title", "notdef")
+
+#: Tolerance (pt) for the text-area check.
+TEXT_AREA_TOLERANCE = 1.0
+#: A bfchar destination longer than this many UTF-16 code units is a finding:
+#: ligatures map one glyph to 2 or 3 characters; poppler rejects long ones
+#: ("Illegal entry in bfchar block in ToUnicode CMap").
+MAX_BFCHAR_UNITS = 4
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_NUMBER_LABEL = re.compile(r"^\(?(\d+)[.)]?$")
+_MM = 72 / 25.4
+_CSS_UNITS = {"mm": _MM, "cm": 10 * _MM, "in": 72.0, "pt": 1.0, "px": 0.75, "pc": 12.0}
+
+
+def _compact(text: str) -> str:
+    """``text`` without whitespace or soft hyphens, NFC (for comparisons)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", re.sub(r"[\s\u00ad]+", "", text))
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _font_key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", _SUBSET.sub("", name).lower())
+
+
+def shipped_font_names(fonts_dir: Path | None = None) -> frozenset[str]:
+    """Names of the fonts under ``styles/fonts/`` (or ``fonts_dir``), folded:
+    lower case, letters and digits only (``atkinsonhyperlegiblenext``,
+    ``atkinsonhyperlegiblenextbold`` ...): family (name ID 1 and 16), full
+    name (4) and PostScript name (6), read with fontTools."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    if fonts_dir is None:
+        from .resources import styles_dir
+
+        fonts_dir = styles_dir() / "fonts"
+    names: set[str] = set()
+    for path in sorted(fonts_dir.iterdir()):
+        if path.suffix.lower() not in (".woff", ".woff2", ".ttf", ".otf"):
+            continue
+        with TTFont(str(path), lazy=True) as font:
+            table = font["name"]
+            for name_id in (1, 4, 6, 16):
+                value = table.getDebugName(name_id)
+                if value:
+                    names.add(_font_key(value))
+    return frozenset(names)
+
+
+def print_margins(stylesheet: Path | None = None) -> tuple[float, float]:
+    """The left and right page margins (pt) of ``styles/print.css`` (or
+    ``stylesheet``): the ``margin`` of its first ``@page`` rule without a
+    selector, read with tinycss2 (CSS 2.2 shorthand order)."""
+    import tinycss2  # type: ignore[import-untyped]
+
+    if stylesheet is None:
+        from .resources import styles_dir
+
+        stylesheet = styles_dir() / "print.css"
+    rules = tinycss2.parse_stylesheet(stylesheet.read_text(encoding="utf-8"),
+                                      skip_comments=True, skip_whitespace=True)
+    for rule in rules:
+        if (rule.type != "at-rule" or rule.lower_at_keyword != "page"
+                or tinycss2.serialize(rule.prelude).strip()):
+            continue
+        for declaration in tinycss2.parse_blocks_contents(
+                rule.content or [], skip_comments=True, skip_whitespace=True):
+            if declaration.type != "declaration" or declaration.lower_name != "margin":
+                continue
+            values = [token.value * _CSS_UNITS.get(token.unit, 1.0)
+                      if token.type == "dimension" else 0.0
+                      for token in declaration.value
+                      if token.type in ("dimension", "number")]
+            if values:
+                # top right bottom left; missing ones repeat (right <- top,
+                # left <- right).
+                right = values[1] if len(values) > 1 else values[0]
+                left = values[3] if len(values) > 3 else right
+                return float(left), float(right)
+    return 0.0, 0.0
+
+
+class _Poppler:
+    """The words ``pdftotext -bbox`` finds (poppler-utils) and its warnings."""
+
+    def __init__(self, pdf: bytes) -> None:
+        import shutil
+        import subprocess
+        import tempfile
+
+        self.error: str | None = None
+        self.pages: list[tuple[float, float, list[tuple[str, float, float, float, float]]]] = []
+        self.warnings: list[str] = []
+        if shutil.which("pdftotext") is None:
+            self.error = "pdftotext (poppler-utils) is not installed"
+            return
+        with tempfile.TemporaryDirectory(prefix="statementpub-pdf-") as tmp:
+            path = Path(tmp) / "in.pdf"
+            path.write_bytes(pdf)
+            try:
+                proc = subprocess.run(
+                    ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"],
+                    capture_output=True, timeout=120, check=False, stdin=subprocess.DEVNULL)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                self.error = f"pdftotext failed: {exc}"
+                return
+        self.warnings = [line.strip() for line in
+                         proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        try:
+            tree = ET.fromstring(proc.stdout)
+        except ET.ParseError as exc:
+            self.error = f"pdftotext gave no readable -bbox output (exit {proc.returncode}): {exc}"
+            return
+        for page in tree.iter("{http://www.w3.org/1999/xhtml}page"):
+            words = [(word.text or "", float(word.get("xMin", 0)), float(word.get("yMin", 0)),
+                      float(word.get("xMax", 0)), float(word.get("yMax", 0)))
+                     for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
+            self.pages.append((float(page.get("width", 0)), float(page.get("height", 0)),
+                               words))
+
+
+class _Context:
+    """What the coded checks share: the document, its elements and parents."""
+
+    def __init__(self, pdf: bytes, document: pikepdf.Pdf, walker: _Walker,
+                 margins: tuple[float, float] | None, fonts_dir: Path | None) -> None:
+        self.pdf = pdf
+        self.document = document
+        self.walker = walker
+        self.margins = margins
+        self.fonts_dir = fonts_dir
+        root = document.Root.get("/StructTreeRoot")
+        role_map = root.get("/RoleMap") if root is not None else None
+        self.role_map: dict[str, str] = {}
+        if isinstance(role_map, pikepdf.Dictionary):
+            for key, value in role_map.items():
+                target = _name(value)
+                if target:
+                    self.role_map[str(key)[1:]] = target
+        # Each element with its page and its parent's key, pre-order.
+        self.elements: list[tuple[Any, int | None]] = list(walker.elements())
+        self.parent: dict[Any, Any] = {}
+        for element, _page in self.elements:
+            for kid in _as_list(element.get("/K")):
+                if _is_struct_element(kid):
+                    self.parent.setdefault(_objgen(kid), element)
+        self._poppler: _Poppler | None = None
+
+    @property
+    def poppler(self) -> _Poppler:
+        if self._poppler is None:
+            self._poppler = _Poppler(self.pdf)
+        return self._poppler
+
+    def role(self, element: Any) -> str:
+        """The standard role of ``element`` (through the /RoleMap, 14.7.3)."""
+        role = _name(element.get("/S")) or "?"
+        seen = {role}
+        while role in self.role_map and self.role_map[role] not in seen:
+            role = self.role_map[role]
+            seen.add(role)
+        return role
+
+    def kids(self, element: Any) -> list[Any]:
+        return [kid for kid in _as_list(element.get("/K")) if _is_struct_element(kid)]
+
+    def text(self, element: Any) -> str:
+        """All text under ``element``, runs joined as on one line."""
+        node = self.walker.node(element, None, set())
+        runs: list[str] = []
+
+        def collect(item: dict[str, Any]) -> None:
+            if "text" in item:
+                runs.append(item["text"])
+            for child in item.get("children", []):
+                collect(child)
+
+        collect(node)
+        return _join_runs(runs)
+
+    def ancestor(self, element: Any, role: str) -> Any:
+        current = self.parent.get(_objgen(element))
+        while current is not None:
+            if self.role(current) == role:
+                return current
+            current = self.parent.get(_objgen(current))
+        return None
+
+
+def _check_note_id(ctx: _Context) -> list[str]:
+    findings: list[str] = []
+    ids: dict[str, int] = {}
+    for element, _page in ctx.elements:
+        value = _text(element.get("/ID"))
+        if value is not None:
+            ids[value] = ids.get(value, 0) + 1
+    missing = [element for element, _page in ctx.elements
+               if ctx.role(element) == "Note" and not _text(element.get("/ID"))]
+    if missing:
+        findings.append(
+            f"[ISO 14289-1 7.9, Matterhorn 19-003] note-id: {len(missing)} Note element(s) "
+            f"without /ID (first: {ctx.text(missing[0])[:60]!r})")
+    for element, _page in ctx.elements:
+        value = _text(element.get("/ID"))
+        if ctx.role(element) == "Note" and value and ids[value] > 1:
+            findings.append(
+                f"[ISO 14289-1 7.9, Matterhorn 19-004] note-id: the /ID {value!r} of a Note "
+                f"is used by {ids[value]} structure elements")
+            ids[value] = 0  # once per value
+    return findings
+
+
+def _internal(annotation: Any) -> bool:
+    if not isinstance(annotation, pikepdf.Dictionary):
+        return False
+    action = annotation.get("/A")
+    return "/Dest" in annotation or (isinstance(action, pikepdf.Dictionary)
+                                     and _name(action.get("/S")) == "GoTo")
+
+
+def _check_note_tagging(ctx: _Context) -> list[str]:
+    """A back link (internal link whose text has no letter or digit, such as
+    ``↩``) inside an ``LI``: a footnote tagged as a list item."""
+    items: list[Any] = []
+    for element, _page in ctx.elements:
+        if ctx.role(element) != "Link":
+            continue
+        annotations = [kid.get("/Obj") for kid in _as_list(element.get("/K"))
+                       if isinstance(kid, pikepdf.Dictionary)
+                       and _name(kid.get("/Type")) == "OBJR"]
+        text = ctx.text(element)
+        if not (annotations and all(_internal(a) for a in annotations)
+                and not any(ch.isalnum() for ch in text)):
+            continue
+        item = ctx.ancestor(element, "LI")
+        if item is not None and ctx.ancestor(element, "Note") is None and all(
+                _objgen(item) != _objgen(other) for other in items):
+            items.append(item)
+    if not items:
+        return []
+    return [f"[ISO 14289-1 7.9] note-tagging: {len(items)} note(s) tagged as list items "
+            f"(an LI holding a back link) instead of Note elements "
+            f"(first: {ctx.text(items[0])[:60]!r})"]
+
+
+def _check_nested_list(ctx: _Context) -> list[str]:
+    wrong: list[tuple[str, Any]] = []
+    for element, _page in ctx.elements:
+        role = ctx.role(element)
+        if role not in ("L", "LI"):
+            continue
+        for kid in ctx.kids(element):
+            if ctx.role(kid) == "L":
+                wrong.append((role, kid))
+    if not wrong:
+        return []
+    role, first = wrong[0]
+    return [f"[ISO 32000-1 14.8.4.3.3, ISO 14289-1 7.6] nested-list: {len(wrong)} L "
+            f"element(s) directly inside an L or LI instead of inside an LBody "
+            f"(first: an L in an {role}: {ctx.text(first)[:60]!r})"]
+
+
+def _check_lbl_number(ctx: _Context) -> list[str]:
+    findings: list[str] = []
+    pages = {_objgen(element): page for element, page in ctx.elements}
+    for element, _page in ctx.elements:
+        if ctx.role(element) != "L":
+            continue
+        labels: list[tuple[Any, str | None]] = []
+        for item in ctx.kids(element):
+            if ctx.role(item) != "LI":
+                continue
+            label = next((kid for kid in ctx.kids(item) if ctx.role(kid) == "Lbl"), None)
+            labels.append((label, None if label is None else _loose(ctx.text(label))))
+        numbers = [_NUMBER_LABEL.match(text or "") for _label, text in labels]
+        if not any(numbers):
+            continue
+        first = next(match for match in numbers if match)
+        where = f"list {ctx.text(element)[:40]!r}"
+        if not all(numbers):
+            bad = next(text for (_label, text), match in zip(labels, numbers) if not match)
+            findings.append(
+                f"[ISO 14289-1 7.6] lbl-number: {where}: a numbered list with an item "
+                f"labelled {bad!r} (or without Lbl)")
+            continue
+        start = int(first.group(1))
+        actual = [int(match.group(1)) for match in numbers if match]
+        expected = list(range(start, start + len(actual)))
+        if actual != expected:
+            findings.append(
+                f"[ISO 32000-1 14.8.4.3.3] lbl-number: {where}: Lbl numbers {actual[:12]} "
+                f"do not run on from {start} ({expected[:12]})")
+        for label, text in labels:
+            alternative = _text(label.get("/ActualText")) or _text(label.get("/Alt"))
+            if alternative is not None and _compact(alternative) != _compact(text or ""):
+                findings.append(
+                    f"[ISO 14289-1 7.6] lbl-number: {where}: Lbl {text!r} is read as "
+                    f"{alternative!r} (/ActualText or /Alt)")
+        # The first number must be what the page shows (pdftotext's words).
+        poppler = ctx.poppler
+        page = pages.get(_objgen(labels[0][0]))
+        if poppler.error is None and page is not None and page < len(poppler.pages):
+            drawn = {_compact(word[0]) for word in poppler.pages[page][2]}
+            label_text = _compact(labels[0][1] or "")
+            if label_text not in drawn and label_text.rstrip(".)") not in drawn:
+                findings.append(
+                    f"[ISO 14289-1 7.6] lbl-number: {where}: the first Lbl "
+                    f"{labels[0][1]!r} is not drawn on page {page + 1}")
+    return findings
+
+
+def _outline_titles(document: pikepdf.Pdf) -> list[str] | None:
+    if "/Outlines" not in document.Root:
+        return None
+    titles: list[str] = []
+
+    def walk(items: Any) -> None:
+        for item in items:
+            titles.append(item.title or "")
+            walk(item.children)
+
+    with document.open_outline() as outline:
+        walk(outline.root)
+    return titles
+
+
+def _check_outline_title(ctx: _Context) -> list[str]:
+    headings = [ctx.text(element) for element, _page in ctx.elements
+                if _HEADING.match(ctx.role(element))]
+    titles = _outline_titles(ctx.document)
+    if not headings:
+        return []
+    if not titles:
+        return [f"[ISO 14289-1 7.17] outline-title: {len(headings)} headings but no "
+                f"outline (bookmarks)"]
+    findings = []
+    for index, (title, heading) in enumerate(zip(titles, headings, strict=False), 1):
+        if _compact(title) != _compact(heading):
+            findings.append(
+                f"[ISO 14289-1 7.17] outline-title: bookmark {index} {title[:60]!r} is not "
+                f"heading {index} {_loose(heading)[:60]!r}")
+            break  # the rest are shifted
+    if len(titles) != len(headings):
+        findings.append(
+            f"[ISO 14289-1 7.17] outline-title: {len(titles)} bookmarks for "
+            f"{len(headings)} headings")
+    return findings
+
+
+def _check_text_area(ctx: _Context) -> list[str]:
+    poppler = ctx.poppler
+    if poppler.error is not None:
+        return [f"[project rule] text-area: not checked: {poppler.error}"]
+    tolerance = TEXT_AREA_TOLERANCE
+    findings = []
+    for index, (width, height, words) in enumerate(poppler.pages, 1):
+        outside = [w for w in words if w[1] < -tolerance or w[2] < -tolerance
+                   or w[3] > width + tolerance or w[4] > height + tolerance]
+        if outside:
+            text, x0, y0, x1, y1 = outside[0]
+            findings.append(
+                f"[ISO 32000-1 14.11.2] text-area: page {index}: {len(outside)} word(s) "
+                f"outside the page (first: {text!r} at x {x0:.1f}-{x1:.1f}, "
+                f"y {y0:.1f}-{y1:.1f} pt; page {width:.1f} x {height:.1f} pt)")
+        if ctx.margins is None:
+            continue
+        left, right = ctx.margins[0] - tolerance, width - ctx.margins[1] + tolerance
+        beyond = [w for w in words if w not in outside and (w[1] < left or w[3] > right)]
+        if beyond:
+            text, x0, _y0, x1, _y1 = max(beyond, key=lambda w: max(left - w[1], w[3] - right))
+            findings.append(
+                f"[project rule] text-area: page {index}: {len(beyond)} word(s) outside "
+                f"the text area {ctx.margins[0]:.1f}-{width - ctx.margins[1]:.1f} pt "
+                f"(print.css margins; worst: {text!r} at x {x0:.1f}-{x1:.1f} pt)")
+    return findings
+
+
+def _check_notdef(ctx: _Context) -> list[str]:
+    return [f"[ISO 14289-1 7.21.8, Matterhorn 31-030] notdef: page {page + 1}: {count} "
+            f".notdef glyph(s) drawn with font {font} (a character no font had)"
+            for (page, font), count in sorted(ctx.walker.content.notdef.items())]
+
+
+def _check_font_shipped(ctx: _Context) -> list[str]:
+    shipped = shipped_font_names(ctx.fonts_dir)
+    findings = []
+    for name, font in _iter_fonts(ctx.document):
+        if _font_key(name) in shipped:
+            continue
+        characters = ""
+        to_unicode = font.get("/ToUnicode")
+        if isinstance(to_unicode, pikepdf.Stream):
+            mapping, _length = _parse_to_unicode(to_unicode.read_bytes())
+            characters = "".join(sorted(set("".join(mapping.values())) - {" "}))
+        used = f"; it draws {characters[:20]!r}" if characters else ""
+        findings.append(
+            f"[project rule] font-shipped: font {name} is not one statementpub ships "
+            f"(styles/fonts/){used}")
+    return findings
+
+
+_CMAP_ANY = re.compile(rb"<[^<>]*>|\[|\]|[^\s<>\[\]]+")
+
+
+def _to_unicode_problems(data: bytes) -> list[str]:
+    """What is wrong with a ToUnicode CMap (ISO 32000-1 9.10.3, Adobe TN 5411)."""
+    problems: list[str] = []
+    section: bytes | None = None
+    tokens: list[bytes] = []
+    code_length = 0
+
+    def hex_value(token: bytes) -> bytes | None:
+        if not (token.startswith(b"<") and token.endswith(b">")):
+            return None
+        digits = re.sub(rb"\s", b"", token[1:-1])
+        if len(digits) % 2 or re.search(rb"[^0-9A-Fa-f]", digits):
+            return None
+        return bytes.fromhex(digits.decode())
+
+    def destination(code: bytes, target: bytes) -> None:
+        units = len(target) // 2
+        if len(target) % 2 or not target:
+            problems.append(f"bfchar <{code.hex()}>: destination <{target.hex()}> is not UTF-16BE")
+            return
+        text = target.decode("utf-16-be", errors="replace")
+        if "\ufffd" in text:
+            problems.append(f"<{code.hex()}>: destination <{target.hex()}> is not valid UTF-16BE")
+        elif units > MAX_BFCHAR_UNITS:
+            problems.append(f"<{code.hex()}>: one glyph maps to {units} UTF-16 units "
+                            f"({text[:40]!r})")
+        elif any(ch in "\u0000\ufeff\ufffe" for ch in text):
+            problems.append(f"<{code.hex()}>: maps to U+0000, U+FEFF or U+FFFE")
+
+    def flush(end: bytes) -> None:
+        nonlocal code_length
+        if section == b"begincodespacerange":
+            values = [hex_value(t) for t in tokens]
+            if values and values[0] is not None:
+                code_length = code_length or len(values[0])
+        elif section == b"beginbfchar":
+            if len(tokens) % 2:
+                problems.append(f"bfchar block with an odd number of entries ({len(tokens)})")
+            for code_token, target_token in zip(tokens[::2], tokens[1::2], strict=False):
+                code, target = hex_value(code_token), hex_value(target_token)
+                if code is None or target is None:
+                    problems.append("illegal bfchar entry "
+                                    f"{code_token[:20]!r} {target_token[:20]!r}")
+                    continue
+                if code_length and len(code) != code_length:
+                    problems.append(f"bfchar code <{code.hex()}> is not {code_length} byte(s)")
+                destination(code, target)
+        elif section == b"beginbfrange":
+            entries: list[list[bytes]] = []
+            current: list[bytes] = []
+            in_array = False
+            for token in tokens:
+                if token == b"[":
+                    in_array = True
+                    array: list[bytes] = []
+                    continue
+                if token == b"]":
+                    in_array = False
+                    current.append(b"[" + b" ".join(array) + b"]")
+                elif in_array:
+                    array.append(token)
+                    continue
+                else:
+                    current.append(token)
+                if len(current) == 3:
+                    entries.append(current)
+                    current = []
+            if current or in_array:
+                problems.append("bfrange block with an incomplete entry")
+            for low_token, high_token, target_token in entries:
+                low, high = hex_value(low_token), hex_value(high_token)
+                if low is None or high is None or len(low) != len(high):
+                    problems.append(f"illegal bfrange entry {low_token[:20]!r} {high_token[:20]!r}")
+                    continue
+                if low[:-1] != high[:-1] or low[-1] > high[-1]:
+                    problems.append(f"bfrange <{low.hex()}> <{high.hex()}> is not a range in "
+                                    f"the last byte")
+                    continue
+                if target_token.startswith(b"["):
+                    targets = [hex_value(t) for t in _CMAP_ANY.findall(target_token[1:-1])]
+                    if len(targets) != high[-1] - low[-1] + 1 or None in targets:
+                        problems.append(f"bfrange <{low.hex()}> <{high.hex()}>: the array "
+                                        f"does not give one destination per code")
+                    for offset, target in enumerate(targets):
+                        if target is not None:
+                            destination(bytes(low[:-1]) + bytes([low[-1] + offset]), target)
+                else:
+                    target = hex_value(target_token)
+                    if target is None:
+                        problems.append(f"bfrange <{low.hex()}> <{high.hex()}>: illegal "
+                                        f"destination {target_token[:20]!r}")
+                    else:
+                        destination(low, target)
+
+    for token in _CMAP_ANY.findall(data):
+        if token in (b"begincodespacerange", b"beginbfchar", b"beginbfrange"):
+            section, tokens = token, []
+        elif token in (b"endcodespacerange", b"endbfchar", b"endbfrange"):
+            flush(token)
+            section, tokens = None, []
+        elif section is not None:
+            tokens.append(token)
+    return problems
+
+
+def _check_tounicode(ctx: _Context) -> list[str]:
+    findings = []
+    for name, font in _iter_fonts(ctx.document):
+        to_unicode = font.get("/ToUnicode")
+        if not isinstance(to_unicode, pikepdf.Stream):
+            if _name(font.get("/Subtype")) in ("Type0", "Type3"):
+                findings.append(f"[ISO 14289-1 7.21.7] tounicode: font {name} has no "
+                                f"/ToUnicode CMap: its text cannot be mapped to Unicode")
+            continue
+        problems = _to_unicode_problems(to_unicode.read_bytes())
+        if problems:
+            findings.append(
+                f"[ISO 14289-1 7.21.7] tounicode: font {name}: {len(problems)} bad "
+                f"ToUnicode entr{'y' if len(problems) == 1 else 'ies'} "
+                f"(first: {problems[0]})")
+    poppler = ctx.poppler
+    if poppler.error is not None:
+        findings.append(f"[ISO 14289-1 7.21.7] tounicode: pdftotext not run: {poppler.error}")
+    warnings = [w for w in poppler.warnings if "ToUnicode" in w or "CMap" in w]
+    if warnings:
+        findings.append(f"[ISO 14289-1 7.21.7] tounicode: poppler reads the ToUnicode "
+                        f"CMaps with {len(warnings)} warning(s) (first: {warnings[0]!r})")
+    return findings
+
+
+_CHECK_FUNCTIONS = {
+    "note-id": _check_note_id,
+    "note-tagging": _check_note_tagging,
+    "nested-list": _check_nested_list,
+    "lbl-number": _check_lbl_number,
+    "outline-title": _check_outline_title,
+    "text-area": _check_text_area,
+    "notdef": _check_notdef,
+    "font-shipped": _check_font_shipped,
+    "tounicode": _check_tounicode,
+}
 
 
 class _Counter(HTMLParser):
