@@ -815,7 +815,7 @@ PDF_CHECKS: dict[str, str] = {
     "lbl-number": "ISO 32000-1 14.8.4.3.3, ISO 14289-1 7.6: the Lbl numbers of a list "
                   "run on from its first, and are the numbers drawn",
     "outline-title": "ISO 14289-1 7.17: each outline entry (bookmark) is its heading's "
-                     "text, in the headings' order",
+                     "text without its note marks, in the headings' order",
     "text-area": "project rule (print.css): every word lies inside the page and its "
                  "left and right margins",
     "notdef": "ISO 14289-1 7.21.8, Matterhorn 31-030: no .notdef glyph is drawn",
@@ -824,12 +824,9 @@ PDF_CHECKS: dict[str, str] = {
                  "well formed and maps a glyph to at most a few characters",
 }
 
-#: The coded checks :func:`check_structure` runs by default: those today's
-#: renderers pass (on the corpus, the examples and the test renders).  The
-#: others (``note-tagging``, ``nested-list``, ``text-area``, ``font-shipped``,
-#: ``tounicode``) find real problems in today's PDFs; add each here once the
-#: PDF renderer is fixed.  ``checks=PDF_CHECKS`` runs them all.
-DEFAULT_PDF_CHECKS: tuple[str, ...] = ("note-id", "lbl-number", "outline-title", "notdef")
+#: The coded checks :func:`check_structure` runs by default: all of them
+#: (``statementpub check`` and the conformance tests run these on every PDF).
+DEFAULT_PDF_CHECKS: tuple[str, ...] = tuple(PDF_CHECKS)
 
 #: Tolerance (pt) for the text-area check.
 TEXT_AREA_TOLERANCE = 1.0
@@ -1160,8 +1157,35 @@ def _outline_titles(document: pikepdf.Pdf) -> list[str] | None:
     return titles
 
 
+def _note_marks(ctx: _Context, element: Any) -> list[str]:
+    """The texts of the note citations under ``element``: internal links whose
+    text is a number (a bookmark names the heading without them)."""
+    marks = []
+    for kid in ctx.kids(element):
+        if ctx.role(kid) == "Link":
+            annotations = [item.get("/Obj") for item in _as_list(kid.get("/K"))
+                           if isinstance(item, pikepdf.Dictionary)
+                           and _name(item.get("/Type")) == "OBJR"]
+            text = ctx.text(kid).strip()
+            if annotations and all(_internal(a) for a in annotations) and text.isdigit():
+                marks.append(text)
+                continue
+        marks.extend(_note_marks(ctx, kid))
+    return marks
+
+
+def _heading_title(ctx: _Context, element: Any) -> str:
+    """A heading's text without its note marks (``Commitments 1`` -> ``Commitments``)."""
+    text = ctx.text(element)
+    for mark in reversed(_note_marks(ctx, element)):
+        before, found, after = text.rpartition(mark)
+        if found:
+            text = before + after
+    return text
+
+
 def _check_outline_title(ctx: _Context) -> list[str]:
-    headings = [ctx.text(element) for element, _page in ctx.elements
+    headings = [_heading_title(ctx, element) for element, _page in ctx.elements
                 if _HEADING.match(ctx.role(element))]
     titles = _outline_titles(ctx.document)
     if not headings:

@@ -74,7 +74,8 @@ def print_html(edition: Edition) -> str:
     def make() -> str:
         page = edition.labels.page_template
         return render_edition_html(edition, flavour="print",
-                                   extra_css=page_label_css(page.value))
+                                   extra_css=page_label_css(page.value,
+                                                            edition.title.value))
 
     return wrap_failure(HtmlRenderError, "rendering failed", make)
 

@@ -161,11 +161,32 @@ class _Ctx:
     flavour: Flavour
 
 
+#: A run of this many characters without a space may be part of a word longer
+#: than the line.
+_LONG_WORD = re.compile(r"\S{24,}")
+
+
+def _long_words(text: str) -> Markup:
+    """``text`` escaped, each long run of non-space characters in a
+    ``span.long-word`` (print flavour). WeasyPrint 70 cannot break a word that
+    emphasis splits into two boxes (``**pneumono**ultra...``) even under
+    ``overflow-wrap: anywhere``, so the line would run past the page; print.css
+    lets such a run break between any two characters (``word-break: break-all``)."""
+    out: list[Markup] = []
+    position = 0
+    for match in _LONG_WORD.finditer(text):
+        out.append(_escape(text[position:match.start()]))
+        out.append(Markup('<span class="long-word">{}</span>').format(_escape(match.group(0))))
+        position = match.end()
+    out.append(_escape(text[position:]))
+    return Markup("").join(out)
+
+
 def _inlines(nodes: Sequence[Inline], ctx: _Ctx, inherited: str) -> Markup:
     out: list[Markup] = []
     for node in nodes:
         if isinstance(node, Str):
-            out.append(_escape(node.text))
+            out.append(_long_words(node.text) if ctx.flavour == "print" else _escape(node.text))
         elif isinstance(node, LineBreak):
             out.append(Markup("<br>\n"))
         elif isinstance(node, Code):
@@ -266,6 +287,10 @@ def _list(ctx: _Ctx, block: ListBlock, inherited: str) -> Markup:
     tag = "ol" if block.ordered else "ul"
     start = Markup(' start="{}"').format(block.start) if block.ordered and block.start != 1 \
         else Markup("")
+    if start and ctx.flavour == "print":
+        # WeasyPrint reads start only as a presentational hint, which statementpub
+        # leaves off; the counter says the same (CSS Lists 3, UA stylesheet).
+        start += Markup(' style="counter-reset: list-item {}"').format(block.start - 1)
     items = []
     for item in block.items:
         lang = item.lang if ctx.flavour != "pandoc" and item.blocks \
@@ -334,14 +359,17 @@ def _notes(edition: Edition, ctx: _Ctx, inherited: str) -> Markup:
         else:
             inner = Markup("").join(_blocks(blocks, ctx, inherited)) + _back_links(
                 note, inherited, ctx)
-        items.append(Markup('<li id="{}">{}</li>\n').format(note.id, inner))
+        items.append(Markup('<li id="{}"{}>{}</li>\n').format(
+            note.id, Markup("") if ctx.flavour == "pandoc" else Markup(' class="footnote-item"'),
+            inner))
     if ctx.flavour == "pandoc":
         # A plain section: pandoc gives the heading's id to the section it opens
         # (marked as the endnotes after pandoc, render/epub.py).
         return Markup('<h2 id="notes"{}>{}</h2>\n<ol>\n{}</ol>\n').format(
             lang_attr(label.lang, inherited), label.value, Markup("").join(items))
     return Markup('<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-heading">'
-                  '\n<h2 id="notes-heading"{}>{}</h2>\n<ol>\n{}</ol>\n</section>\n').format(
+                  '\n<h2 id="notes-heading"{}>{}</h2>\n<ol class="footnotes-list">\n{}</ol>\n'
+                  '</section>\n').format(
         lang_attr(label.lang, inherited), label.value, Markup("").join(items))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -25,7 +26,7 @@ from typing import Any
 from ..errors import PdfRenderError
 from ..resources import styles_dir
 
-__all__ = ["html_to_pdf", "make_fetcher", "page_label_css"]
+__all__ = ["html_to_pdf", "make_fetcher", "page_label_css", "running_head"]
 
 _LOCK = threading.Lock()
 #: Kept for callers that key caches on it: the PDF no longer depends on
@@ -173,9 +174,54 @@ def make_fetcher(roots: Iterable[Path], record: list[str] | None = None) -> Any:
                           allow_redirects=False)
 
 
-def page_label_css(template: str) -> str:
-    """A ``@page`` rule that shows ``template`` (with ``%(page)s``/``%(pages)s``) at the
-    bottom of every page, as CSS ``content`` with counters."""
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string token (CSS Syntax 3, 4.3.5)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+#: The running head's width (print.css: 170 mm at 8 pt, about 60 em), with room
+#: to spare for the widest letters.
+RUNNING_HEAD_EM = 56.0
+
+
+def _advance(character: str) -> float:
+    """A generous estimate of a character's advance in em (Atkinson Hyperlegible
+    Next averages about 0.45 em with spaces, capitals about 0.65; wide East Asian 1 em)."""
+    if unicodedata.east_asian_width(character) in ("W", "F"):
+        return 1.0
+    if unicodedata.combining(character):
+        return 0.0
+    return 0.68 if character.isupper() else 0.52
+
+
+def running_head(title: str, width_em: float = RUNNING_HEAD_EM) -> str:
+    """``title`` shortened to fit the running head: cut after the last whole word
+    that fits, then an ellipsis (U+2026) as a character of its own (the text that
+    follows it in the PDF is the ellipsis, not the rest of the title). A title
+    without spaces (Chinese, Japanese) is cut between characters.
+
+    :param title: the edition's title, plain text.
+    :param width_em: the room, in em of the running head's font.
+    :returns: ``title`` unchanged when it fits.
+    """
+    words = " ".join(title.split())
+    total = 0.0
+    for index, character in enumerate(words):
+        total += _advance(character)
+        if total > width_em - 1.0:  # room for the ellipsis
+            cut = words[:index]
+            space = cut.rfind(" ")
+            if space > len(cut) // 2:
+                cut = cut[:space]
+            return cut.rstrip(" ,;:–—-") + "\u2026"
+    return words
+
+
+def page_label_css(template: str, title: str | None = None) -> str:
+    """The ``@page`` rules of an edition: ``template`` (with ``%(page)s``/``%(pages)s``)
+    at the bottom of every page, as CSS ``content`` with counters, and, when
+    ``title`` is given, :func:`running_head` of it at the top of every page but
+    the first (print.css hides it there)."""
     import re
 
     parts = re.split(r"(%\(page\)s|%\(pages\)s)", template)
@@ -186,9 +232,11 @@ def page_label_css(template: str) -> str:
         elif part == "%(pages)s":
             tokens.append("counter(pages)")
         elif part:
-            escaped = part.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-            tokens.append(f'"{escaped}"')
-    return "@page { @bottom-center { content: %s; } }\n" % " ".join(tokens or ['""'])
+            tokens.append(_css_string(part))
+    css = "@page { @bottom-center { content: %s; } }\n" % " ".join(tokens or ['""'])
+    if title is not None:
+        css += "@page { @top-center { content: %s; } }\n" % _css_string(running_head(title))
+    return css
 
 
 def _empty_fontconfig() -> Any:

@@ -580,6 +580,15 @@ class _TreeBuilder:
             # annotation (ISO 14289-1 7.18.5, Matterhorn 28-011).
             role = "Span"
 
+        if box.element is not None and element_tag in ("li", "ol"):
+            classes = (box.element.get("class") or "").split()
+            if element_tag == "li" and "footnote-item" in classes:
+                # ISO 14289-1 7.9: a footnote is a Note (with a unique /ID
+                # below), not a list item.
+                role = "Note"
+            elif element_tag == "ol" and "footnotes-list" in classes:
+                role = "Div"
+
         if element_tag in ("html", "body") or isinstance(box, boxes.PageBox):
             if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
                 for child in box.children:
@@ -631,6 +640,13 @@ class _TreeBuilder:
             node, created = parent, False
         else:
             node, created = self.node(box, role, parent, logical, anonymous)
+
+        if created and role == "Note":
+            # Matterhorn 19-003/19-004: every Note has an /ID, unique in the
+            # document (the HTML id of the note, unique in the edition).
+            identifier = box.element.get("id") or f"note-{node.obj.number:08d}"
+            node.obj["ID"] = pydyf.String(identifier)
+            self.ids.append((identifier, node.obj.reference))
 
         if created and role == "Figure":
             from weasyprint.logger import LOGGER as WP_LOGGER
