@@ -1,4 +1,4 @@
-"""Conformance gates (issue 3): every edition of the examples and the shared corpus
+"""Conformance gates: every edition of the examples and the shared corpus
 passes the validators the field uses, with zero findings.
 
 axe-core (WCAG 2.2 A/AA + best practice) in Chromium at 1280 and 320 CSS px, light
@@ -66,16 +66,11 @@ def test_pdf_structure_checks(outputs: list[Path]) -> None:
     """ISO 14289-1 / Matterhorn checks of our own (statementpub.pdfinspect)."""
     from statementpub.pdfinspect import check_structure
 
-    findings = {p.name: check_structure(p.read_bytes(), checks=PDF_CODES_PASSING_TODAY)
+    from statementpub.pdfinspect import PDF_CHECKS
+
+    findings = {p.name: check_structure(p.read_bytes(), checks=PDF_CHECKS)
                 for p in outputs if p.suffix == ".pdf"}
     assert findings and all(v == [] for v in findings.values()), findings
-
-
-#: The coded checks (pdfinspect.PDF_CHECKS) today's renderers pass. Still failing on
-#: the corpus or the example, to switch on once the PDF renderer is fixed:
-#: note-tagging, nested-list, font-shipped (example), tounicode (corpus: the running
-#: head's ellipsis glyph maps to the cut-off title), text-area.
-PDF_CODES_PASSING_TODAY = ("note-id", "lbl-number", "outline-title", "notdef")
 
 
 def test_long_signatory_list_and_table_are_one_structure_element_each(tmp_path: Path) -> None:
@@ -161,17 +156,9 @@ def test_print_stylesheet_hides_nothing_needed(example_dist: Path, lang: str) ->
     assert missing == []
 
 
-#: statementpub.htmlcheck codes today's HTML and EPUB editions pass. Failing today,
-#: to switch on after the EPUB fix: nav-target (the example EPUB's toc "Notes" link
-#: leads to an empty section; the notes are in a second section pandoc adds).
-MARKUP_CODES_PASSING_TODAY = ("duplicate-id", "aria-ref", "fragment", "backlink")
-
-
 def test_html_and_epub_structure_checks(outputs: list[Path]) -> None:
     """Ids, ARIA references, fragment links and nav targets (statementpub.htmlcheck)."""
     from statementpub.htmlcheck import check_file
 
-    findings = {p.name: [f for f in check_file(p)
-                         if f.split("] ", 1)[1].split(":", 1)[0] in MARKUP_CODES_PASSING_TODAY]
-                for p in outputs if p.suffix in (".html", ".epub")}
+    findings = {p.name: check_file(p) for p in outputs if p.suffix in (".html", ".epub")}
     assert findings and all(v == [] for v in findings.values()), findings

@@ -100,6 +100,22 @@ def test_outline_title_must_be_the_heading() -> None:
     assert "bookmark 2 'Something else' is not heading 2 'Part'" in finding
 
 
+def test_link_element_without_annotation() -> None:
+    linked = render('<h1>Title</h1><p>See <a href="https://example.org/">the site</a>.</p>')
+    assert run(linked, "link-annotation") == []
+
+    def drop_objr(doc: pikepdf.Pdf) -> None:
+        for link in elements(doc, "Link"):
+            link.K = pikepdf.Array([kid for kid in pdfinspect._as_list(link.K)
+                                    if not (isinstance(kid, pikepdf.Dictionary)
+                                            and str(kid.get("/Type")) == "/OBJR")])
+
+    findings = [f for f in run(edit(linked, drop_objr), "link-annotation")
+                if "link-annotation:" in f]
+    assert findings == ["[ISO 32000-1 14.8.4.4.2] link-annotation: Link 'the site' on page 1 "
+                        "has no link annotation"]
+
+
 def test_text_outside_the_text_area() -> None:
     wide = render("<h1>T</h1><p style='margin-right: -30mm; text-align: right'>"
                   "overflowing words</p>")

@@ -4,8 +4,10 @@ Builds the editions into a temporary folder (nothing is written beside the
 source) and runs, per edition:
 
 * always: the source's warnings, the units that fall back to the source
-  language, and the PDF structure checks of :mod:`statementpub.pdfinspect`
-  (ISO 14289-1 / Matterhorn Protocol);
+  language, the PDF structure checks of :mod:`statementpub.pdfinspect`
+  (ISO 14289-1 / Matterhorn Protocol), and the id, ARIA-reference, fragment
+  and navigation checks of :mod:`statementpub.htmlcheck` on the HTML and
+  EPUB (HTML, EPUB 3.3, WAI-ARIA 1.2);
 * with ``validate=True``: axe-core in Chromium at 1280 and 320 CSS px in light
   and dark mode (WCAG 2.2 A/AA), EPUBCheck and DAISY Ace (EPUB Accessibility
   1.1), and pdfua (a subset of PDF/UA-1), as in the project's CI.
@@ -82,6 +84,7 @@ def check(source: str | Path, *, langs: Iterable[str] | None = None,
     :raises StatementError, CatalogError: as :func:`statementpub.build` does.
     :raises ValidatorUnavailable: ``validate`` and a validator is not installed.
     """
+    from .htmlcheck import check_file
     from .pdfinspect import check_structure
 
     with tempfile.TemporaryDirectory(prefix="statementpub-check-") as tmp:
@@ -94,9 +97,14 @@ def check(source: str | Path, *, langs: Iterable[str] | None = None,
             if pdf is not None:
                 for problem in check_structure(pdf.read_bytes()):
                     findings.append(Finding("pdf-structure", "ISO 14289-1", pdf.name, problem))
+            for suffix in (".html", ".epub"):
+                if suffix in files:
+                    for problem in check_file(files[suffix]):
+                        rule = problem[1:].split("]", 1)[0] if problem.startswith("[") else ""
+                        findings.append(Finding("markup", rule, files[suffix].name, problem))
             # Fallbacks are counted, not findings: a passage shown in the source
             # language is marked as such, which is what WCAG 2.2 SC 3.1.2 asks.
-            ran = ["pdf-structure"]
+            ran = ["pdf-structure", "markup"]
             if validate:
                 findings.extend(_validators(files))
                 ran += ["axe-core", "epubcheck", "ace", "pdfua"]

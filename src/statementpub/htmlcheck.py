@@ -124,12 +124,16 @@ def check_epub(epub: bytes | Path, name: str | None = None) -> list[str]:
                 if not targets:
                     findings.append(f"{where} leads to no element")
                     continue
-                label = (link.text_content() or "").strip().lower()
+                # The notes part: the link or its target is marked as notes, or
+                # the target has a notes id of its own ("notes", "footnotes");
+                # a body heading that only says "Footnotes" gets a suffixed id
+                # and is the author's section, empty or not.
                 types = (link.get("epub:type") or "").split()
                 target = targets[0]
                 classes = set((target.get("class") or "").split()) | set(
                     (target.get("epub:type") or "").split())
-                if (set(types) & set(_NOTES) or label in _NOTES or classes & set(_NOTES)
+                if (set(types) & set(_NOTES) or unquote(parts.fragment) in _NOTES
+                        or classes & set(_NOTES)
                         or "doc-endnotes" in (target.get("role") or "")) and _empty_section(target):
                     findings.append(f"{where} leads to an empty notes section")
     return findings

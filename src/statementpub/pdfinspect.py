@@ -637,7 +637,7 @@ def check_structure(pdf: bytes,
       of each role, to catch a list or table split into one element per page
       (7.1, 01-006);
     * the coded checks of :data:`PDF_CHECKS`: ``note-id``, ``note-tagging``,
-      ``nested-list``, ``lbl-number``, ``outline-title``, ``text-area``,
+      ``nested-list``, ``lbl-number``, ``outline-title``, ``link-annotation``, ``text-area``,
       ``notdef``, ``font-shipped``, ``tounicode``.
     """
     from .errors import StatementpubError
@@ -818,6 +818,9 @@ PDF_CHECKS: dict[str, str] = {
                      "text without its note marks, in the headings' order",
     "text-area": "project rule (print.css): every word lies inside the page and its "
                  "left and right margins",
+    "link-annotation": "ISO 32000-1 14.8.4.4.2, ISO 14289-1 7.18.5: every Link "
+                       "structure element holds a link annotation (an OBJR): text tagged "
+                       "as a link that cannot be followed is a false promise",
     "notdef": "ISO 14289-1 7.21.8, Matterhorn 31-030: no .notdef glyph is drawn",
     "font-shipped": "project rule: every font is one statementpub ships (styles/fonts/)",
     "tounicode": "ISO 14289-1 7.21.7, ISO 32000-1 9.10.3: every ToUnicode CMap is "
@@ -1040,6 +1043,21 @@ def _check_note_id(ctx: _Context) -> list[str]:
                 f"[ISO 14289-1 7.9, Matterhorn 19-004] note-id: the /ID {value!r} of a Note "
                 f"is used by {ids[value]} structure elements")
             ids[value] = 0  # once per value
+    return findings
+
+
+def _check_link_annotation(ctx: _Context) -> list[str]:
+    findings: list[str] = []
+    for element, page in ctx.elements:
+        if ctx.role(element) != "Link":
+            continue
+        objrs = [item for item in _as_list(element.get("/K"))
+                 if isinstance(item, pikepdf.Dictionary) and _name(item.get("/Type")) == "OBJR"]
+        if not objrs:
+            where = f" on page {page + 1}" if page is not None else ""
+            findings.append(
+                f"[ISO 32000-1 14.8.4.4.2] link-annotation: Link {ctx.text(element)[:60]!r}"
+                f"{where} has no link annotation")
     return findings
 
 
@@ -1398,6 +1416,7 @@ _CHECK_FUNCTIONS = {
     "nested-list": _check_nested_list,
     "lbl-number": _check_lbl_number,
     "outline-title": _check_outline_title,
+    "link-annotation": _check_link_annotation,
     "text-area": _check_text_area,
     "notdef": _check_notdef,
     "font-shipped": _check_font_shipped,

@@ -236,6 +236,9 @@ def page_label_css(template: str, title: str | None = None) -> str:
     css = "@page { @bottom-center { content: %s; } }\n" % " ".join(tokens or ['""'])
     if title is not None:
         css += "@page { @top-center { content: %s; } }\n" % _css_string(running_head(title))
+        # Said again after it: WeasyPrint lets this later @page rule win over
+        # print.css's @page :first, although :first is more specific.
+        css += "@page :first { @top-center { content: none; } }\n"
     return css
 
 
@@ -325,6 +328,13 @@ def _print_css_text() -> str:
     return stylesheet(*PRINT_STYLESHEETS)
 
 
+def _fallback_fonts_css() -> str:
+    from .html import stylesheet
+
+    return stylesheet("fonts.css") + (
+        '\nhtml { font-family: "Atkinson Hyperlegible Next", "Noto Sans Math"; }\n')
+
+
 @lru_cache(maxsize=2)
 def _parsed_stylesheet(text: str) -> Any:
     """``text`` parsed once per process (its ``@font-face`` fonts loaded into the
@@ -384,6 +394,12 @@ def html_to_pdf(
     if css and css in html:
         html = html.replace(css, "", 1)
         stylesheets.append(_parsed_stylesheet(css))
+    else:
+        # HTML of another origin: the shipped fonts as a user stylesheet (the
+        # document's own styles win). With no font at all, the font
+        # configuration (which knows only shipped fonts) would leave Pango
+        # without a font, which crashes the process.
+        stylesheets.append(_parsed_stylesheet(_fallback_fonts_css()))
     try:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         with _LOCK:
