@@ -47,6 +47,136 @@ def _imports(path: Path) -> set[str]:
     return {name for name in found if name.startswith("statementpub")}
 
 
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module -> the package's modules it imports (at any depth of the file:
+    an import inside a function is a dependency too). ``from . import x``
+    counts as importing ``x``."""
+    modules = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")[:len(package.split(".")) - node.level + 1] \
+                    if node.level else []
+                target = ".".join(base + ([node.module] if node.module else []))
+                if node.module:  # "from . import x" imports x, not the package
+                    found.add(target)
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = {other for other in found if other in modules and other != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                other = stack.pop()
+                component.append(other)
+                if other == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+#: The layers of docs/ARCHITECTURE.md, lowest first: a module imports only
+#: modules of its own layer or lower ones (cli -> build -> api -> render ->
+#: edition -> units and catalogs -> loader -> model). Every module is placed.
+LAYERS: dict[str, tuple[str, ...]] = {
+    "model": ("errors", "text", "langtags", "resources", "options", "model",
+              "edition.nodes", "htmlcheck", "pdfinspect", "validate"),
+    "loader": ("frontmatter", "markdown", "loader"),
+    "units and catalogs": ("units", "catalogs", "translate", "i18n", "extract_ui"),
+    "edition": ("edition",),
+    "render": ("render",),
+    "api": ("api",),
+    "build": ("build", "check"),
+    "cli": ("cli", "__main__", ""),
+}
+
+
+def _layer(module: str) -> int:
+    short = module.removeprefix("statementpub").removeprefix(".")
+    best = None
+    for rank, prefixes in enumerate(LAYERS.values()):
+        for prefix in prefixes:
+            if short == prefix or (prefix and short.startswith(prefix + ".")):
+                if best is None or len(prefix) > best[1]:
+                    best = (rank, len(prefix))
+    assert best is not None, f"{module} is in no layer of LAYERS: place it"
+    return best[0]
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    assert _cycles(_graph()) == []
+
+
+def test_a_cycle_is_found() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_imports_go_down_the_layers_only() -> None:
+    names = list(LAYERS)
+    upward = sorted(f"{module} ({names[_layer(module)]}) imports {other} "
+                    f"({names[_layer(other)]})"
+                    for module, imported in _graph().items() for other in imported
+                    if _layer(other) > _layer(module))
+    assert upward == []
+
+
+def test_renderers_read_no_catalog_and_translate_nothing() -> None:
+    forbidden = ("polib", "gettext", "babel", "statementpub.loader", "statementpub.catalogs",
+                 "statementpub.translate", "statementpub.i18n", "statementpub.units")
+    for path in sorted((PACKAGE / "render").glob("*.py")):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                imported.add(node.module or "")
+        imported |= _imports(path)
+        bad = {name for name in imported if name.startswith(forbidden)}
+        assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+def test_the_model_imports_only_leaf_helpers() -> None:
+    assert _graph()["statementpub.model"] <= {"statementpub.errors", "statementpub.text",
+                                              "statementpub.langtags"}
+
+
+def test_the_api_does_not_import_the_build_orchestrator() -> None:
+    assert not {name for name in _graph()["statementpub.api"]
+                if name.startswith(("statementpub.build", "statementpub.cli"))}
+
+
 @pytest.mark.parametrize("module", ["api.py", "render/formats.py", "options.py"])
 def test_the_api_layer_does_not_import_the_build_or_the_cli(module: str) -> None:
     imported = _imports(PACKAGE / module)

@@ -16,8 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from statementpub import build, load_statement
-from statementpub import Options
+from statementpub import Options, build, load_statement
 from statementpub.build import MANIFEST_NAME, build_many, find_sources
 from statementpub.cli import main
 from statementpub.cli.build_output import run_build, summary_table

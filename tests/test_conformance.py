@@ -64,9 +64,7 @@ def test_pdfua(outputs: list[Path]) -> None:
 
 def test_pdf_structure_checks(outputs: list[Path]) -> None:
     """ISO 14289-1 / Matterhorn checks of our own (statementpub.pdfinspect)."""
-    from statementpub.pdfinspect import check_structure
-
-    from statementpub.pdfinspect import PDF_CHECKS
+    from statementpub.pdfinspect import PDF_CHECKS, check_structure
 
     findings = {p.name: check_structure(p.read_bytes(), checks=PDF_CHECKS)
                 for p in outputs if p.suffix == ".pdf"}

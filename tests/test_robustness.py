@@ -50,11 +50,11 @@ from statementpub.errors import StatementError
 from statementpub.frontmatter import MAX_DEPTH, MAX_NODES
 from statementpub.loader import MAX_SOURCE_BYTES
 from statementpub.markdown import MAX_INLINE_NESTING, MAX_NESTING
-from statementpub.text import fold
 from statementpub.pdfinspect import structure_tree
 from statementpub.render.html import render_edition_html
 from statementpub.render.pdf import html_to_pdf, make_fetcher, page_label_css
 from statementpub.resources import styles_dir
+from statementpub.text import fold
 
 PIXEL = Path(__file__).parent / "fixtures" / "validate" / "pixel.png"
 

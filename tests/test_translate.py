@@ -27,12 +27,16 @@ from statementpub.translate import (
     LanguageStatus,
     catalog_bytes,
     catalog_status,
+    extract,
     extract_catalog,
+    merge,
     plural_forms,
+    plurals,
+    pofile,
     read_catalog_for_update,
+    status,
     update_catalog,
 )
-from statementpub.translate import extract, merge, plurals, pofile, status
 from statementpub.translate.linebreak import (
     MANDATORY,
     POSSIBLE,

@@ -34,10 +34,9 @@ import polib
 from babel.messages.pofile import PoFileError, read_po
 
 from .errors import CatalogError
-from .langtags import same_language
 from .markdown import MAX_INLINE_NESTING, inspect_inline
-from .text import forbidden_character
 from .model import Statement
+from .text import forbidden_character
 
 __all__ = ["MAX_CATALOG_BYTES", "CatalogIndex", "check_po_syntax", "find_catalog", "judge",
            "read_catalog", "read_catalog_bytes"]

@@ -22,13 +22,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 
 from .errors import Diagnostic, StatementError
 from .frontmatter import YMap, YScalar, YSeq, YValue, read_front_matter
 from .langtags import normalize_lang
 from .markdown import msgid_of, parse_body, resolve_resource
-from .text import WHITE_SPACE, check_url, fold, forbidden_character, slugify
 from .model import (
     KINDS,
     Contact,
@@ -40,6 +39,7 @@ from .model import (
     Statement,
     provide_mapping_reader,
 )
+from .text import WHITE_SPACE, check_url, fold, forbidden_character, slugify
 
 __all__ = ["MAX_SOURCE_BYTES", "load_statement", "statement_from_mapping"]
 

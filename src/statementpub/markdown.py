@@ -29,14 +29,6 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostic
-from .text import (
-    check_url,
-    describe_character,
-    fold,
-    forbidden_character,
-    shown,
-    slugify,
-)
 from .model import (
     Block,
     BlockQuote,
@@ -52,6 +44,13 @@ from .model import (
     Table,
     ThematicBreak,
     reserved_id,
+)
+from .text import (
+    check_url,
+    fold,
+    forbidden_character,
+    shown,
+    slugify,
 )
 
 __all__ = [

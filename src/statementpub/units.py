@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .markdown import inspect_inline
-from .text import fold
 from .model import (
     Block,
     BlockQuote,
@@ -30,6 +29,7 @@ from .model import (
     Statement,
     Table,
 )
+from .text import fold
 
 __all__ = ["Unit", "iter_units", "translator_hint"]
 

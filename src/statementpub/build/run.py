@@ -22,8 +22,14 @@ from typing import Any
 from ..errors import BuildError, OptionsError, RenderError, StatementpubError
 from ..model import Statement
 from ..options import DEFAULT_OPTIONS, FORMATS, Options, check_formats, check_jobs
-from ..render.formats import epub_html, has_images, html_bytes, pdf_bytes, print_html
-from ..render.formats import resource_roots
+from ..render.formats import (
+    epub_html,
+    has_images,
+    html_bytes,
+    pdf_bytes,
+    print_html,
+    resource_roots,
+)
 from . import workers
 from .manifest import read_manifest
 from .plan import Job, Output, alternates, plan

@@ -18,14 +18,14 @@ from typing import Any
 import polib
 from markdown_it.token import Token
 
-from ..catalogs import CatalogIndex, find_catalog, judge, read_catalog
-from ..errors import CatalogError, Diagnostic, InterfaceLanguageError
-from ..i18n import Interface, interface
-from ..options import language_tag
-from ..langtags import direction, normalize_lang, same_language
-from ..markdown import inline_tokens, inspect_inline, msgstr_markdown
 from .. import model as src
+from ..catalogs import CatalogIndex, find_catalog, judge, read_catalog
+from ..errors import Diagnostic, InterfaceLanguageError
+from ..i18n import Interface, interface
+from ..langtags import direction, same_language
+from ..markdown import inline_tokens, inspect_inline, msgstr_markdown
 from ..model import Statement
+from ..options import language_tag
 from ..text import fold
 from ..units import iter_units
 from .edition import (

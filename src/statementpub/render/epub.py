@@ -32,13 +32,12 @@ from typing import Any
 
 import yaml
 
-from ..edition import Edition
+from ..edition import Edition, Labels
 from ..edition.nodes import plain_text
 from ..errors import EpubRenderError
+from ..langtags import same_language
 from ..resources import styles_dir
 from .html import harden_html
-from ..edition import Labels
-from ..langtags import same_language
 
 __all__ = ["EpubBatch", "html_to_epub"]
 
@@ -129,7 +128,7 @@ def html_to_epub(html: str, edition: Edition, *, has_images: bool) -> bytes:
     """
     statement = edition.statement
     epoch = int(_dt.datetime.combine(statement.date, _dt.time(12),
-                                     tzinfo=_dt.timezone.utc).timestamp())
+                                     tzinfo=_dt.UTC).timestamp())
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     with tempfile.TemporaryDirectory(prefix="statementpub-epub-") as tmp:
         tmpdir = Path(tmp)

@@ -273,7 +273,7 @@ def _untranslated(ref: polib.POEntry, nplurals: int) -> polib.POEntry:
         flags=[flag for flag in ref.flags if flag != "fuzzy"],
     )
     if ref.msgid_plural:
-        entry.msgstr_plural = {i: "" for i in range(nplurals)}
+        entry.msgstr_plural = dict.fromkeys(range(nplurals), "")
     else:
         entry.msgstr = ""
     return entry

@@ -29,10 +29,8 @@ def gettext_language(lang: str) -> str:
 #: adds a "many" form for millions (``nplurals=3``) and gives Portuguese the
 #: Brazilian rule; gettext keeps ``nplurals=2``, which every PO editor expects.
 _GETTEXT_PLURALS: Mapping[str, str] = {
-    **{lang: "nplurals=1; plural=0;" for lang in ("ja", "vi", "ko")},
-    **{lang: "nplurals=2; plural=(n != 1);" for lang in (
-        "en", "de", "nl", "sv", "da", "no", "nb", "nn", "fo", "es", "pt", "it", "bg", "el",
-        "fi", "et", "he", "eo", "hu", "tr", "ca")},
+    **dict.fromkeys(("ja", "vi", "ko"), "nplurals=1; plural=0;"),
+    **dict.fromkeys(("en", "de", "nl", "sv", "da", "no", "nb", "nn", "fo", "es", "pt", "it", "bg", "el", "fi", "et", "he", "eo", "hu", "tr", "ca"), "nplurals=2; plural=(n != 1);"),
     "pt_BR": "nplurals=2; plural=(n > 1);",
     "fr": "nplurals=2; plural=(n > 1);",
     "lv": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);",
@@ -40,9 +38,8 @@ _GETTEXT_PLURALS: Mapping[str, str] = {
     "ro": "nplurals=3; plural=n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2;",
     "lt": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || "
           "n%100>=20) ? 1 : 2);",
-    **{lang: "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-             "(n%100<10 || n%100>=20) ? 1 : 2);" for lang in ("ru", "uk", "be", "sr", "hr")},
-    **{lang: "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;" for lang in ("cs", "sk")},
+    **dict.fromkeys(("ru", "uk", "be", "sr", "hr"), "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),
+    **dict.fromkeys(("cs", "sk"), "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;"),
     "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
           "? 1 : 2);",
     "sl": "nplurals=4; plural=(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || n%100==4 ? 2 : 3);",
