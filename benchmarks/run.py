@@ -136,7 +136,8 @@ def summarize(name: str, results: list[dict[str, float]]) -> dict[str, Any]:
                "tree_mib": max(r["tree_mib"] for r in results),
                "maxrss_mib": max(r["maxrss_mib"] for r in results), "runs": walls}
     print(f"  {name:<34} median {summary['median']:6.3f} s  (min {summary['min']:.3f}, "
-          f"max {summary['max']:.3f}, cpu {summary['cpu']:.3f})  peak {summary['tree_mib']:6.1f} MiB tree, "
+          f"max {summary['max']:.3f}, cpu {summary['cpu']:.3f})  "
+          f"peak {summary['tree_mib']:6.1f} MiB tree, "
           f"{summary['maxrss_mib']:6.1f} MiB largest process", flush=True)
     return summary
 
@@ -151,7 +152,8 @@ WORDS = ("coalition rights migrants protection border asylum policy communities 
 NAMES_A = ("Alianza Centro Comité Coalition Council Fundación Grupo Institute Instituto Network "
            "Red Servicio Sisters Union Workers Youth Friends Mission Project Association").split()
 NAMES_B = ("Migrante Refugee Justicia Justice Derechos Rights Frontera Border Esperanza Hope "
-           "Comunitario Community Solidaridad Solidarity Paz Peace Tierra Land Caridad Mercy").split()
+           "Comunitario Community Solidaridad Solidarity Paz Peace Tierra Land "
+           "Caridad Mercy").split()
 
 
 def large_statement(folder: Path, signatories: int = 5000, paragraphs: int = 60) -> Path:
@@ -218,8 +220,8 @@ def markdown_editions(statement_path: Path, langs: list[str], target: Path) -> l
         body = pypandoc.convert_text(html, "markdown", format="html")
         # the title is in the metadata block: drop the level-1 heading pandoc read
         body = "\n".join(line for line in body.split("\n") if not line.startswith("# "))
-        meta = {"title": edition.text(statement.title).value, "lang": lang,
-                "date": edition.ui.date(statement.date).value}
+        meta = {"title": edition.title.value, "lang": lang,
+                "date": edition.labels.date.value}
         path = target / f"{lang}.md"
         path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + body,
                         encoding="utf-8")
@@ -238,8 +240,8 @@ def cli_script(sources: list[Path], styles: Path, out: Path) -> list[str]:
         lines += [
             f'"{pandoc}" "{source}" --standalone --css="{styles}/screen.css" -o "{stem}.html"',
             f'"{pandoc}" "{source}" -o "{stem}.epub"',
-            f'"{pandoc}" "{source}" --standalone --css="{styles}/screen.css" '
-            f'--css="{styles}/print.css" --pdf-engine=weasyprint -o "{stem}.pdf"',
+            (f'"{pandoc}" "{source}" --standalone --css="{styles}/screen.css" '
+             f'--css="{styles}/print.css" --pdf-engine=weasyprint -o "{stem}.pdf"'),
         ]
     return ["bash", "-c", "\n".join(lines)]
 
@@ -251,8 +253,9 @@ def prepare_inputs(work: Path, parts: set[str]) -> dict[str, Any]:
     that this one stays small: a child's ``ru_maxrss`` starts from its parent's size."""
     command = [str(PYTHON), str(Path(__file__).resolve()), "--prepare", str(work),
                "--only", ",".join(sorted(parts))]
-    return json.loads(subprocess.run(command, check=True, capture_output=True,
-                                     text=True).stdout)
+    inputs: dict[str, Any] = json.loads(subprocess.run(command, check=True, capture_output=True,
+                                                       text=True).stdout)
+    return inputs
 
 
 def _prepare(work: Path, parts: set[str]) -> dict[str, Any]:

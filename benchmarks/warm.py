@@ -32,15 +32,12 @@ def main() -> None:
     import weasyprint
 
     from statementpub import load_statement, make_edition, render_html, render_pdf
-    from statementpub.render.html import render_edition_html
-    from statementpub.render.labels import labels
-    from statementpub.render.pdf import page_label_css
+    from statementpub.render.formats import print_html
     from statementpub.resources import styles_dir
 
     statement = load_statement(source)
     edition = make_edition(statement, "es")
-    html = render_edition_html(edition, flavour="print",
-                               extra_css=page_label_css(labels(edition).page_template.value))
+    html = print_html(edition)
     base = styles_dir().as_uri() + "/"
     result = {
         "render_html": timed(lambda: render_html(statement, "es"), 30),

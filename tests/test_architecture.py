@@ -156,7 +156,7 @@ def test_renderers_read_no_catalog_and_translate_nothing() -> None:
     forbidden = ("polib", "gettext", "babel", "statementpub.loader", "statementpub.catalogs",
                  "statementpub.translate", "statementpub.i18n", "statementpub.units")
     for path in sorted((PACKAGE / "render").glob("*.py")):
-        imported = set()
+        imported: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported.update(alias.name for alias in node.names)

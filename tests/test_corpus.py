@@ -116,9 +116,9 @@ def _struct_langs(pdf: pikepdf.Pdf) -> list[str]:
 def test_pdf_is_tagged_pdf_ua(corpus_dist: Path, lang: str) -> None:
     with pikepdf.open(corpus_dist / f"{SLUG}.{lang}.pdf") as pdf:
         assert str(pdf.Root.Lang) == lang
-        assert pdf.Root.MarkInfo.Marked is True
+        assert bool(pdf.Root.MarkInfo.Marked) is True
         assert "/StructTreeRoot" in pdf.Root
-        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
         assert str(pdf.docinfo.Title)
         xmp = pdf.Root.Metadata.read_bytes().decode()
         assert re.search(r"pdfuaid:part(>|=\")1", xmp)

@@ -112,7 +112,7 @@ def _texts_with_lang(node: dict[str, object], inherited: str,
     lang = str(node.get("lang", inherited))
     if node.get("text"):
         out.append((str(node["text"]), lang))
-    for child in node.get("children", []):  # type: ignore[union-attr]
+    for child in node.get("children", []):  # type: ignore[union-attr,attr-defined]
         _texts_with_lang(child, lang, out)
 
 

@@ -137,7 +137,8 @@ def test_loader_fixture(case: Case, folder: Path) -> None:
 # --------------------------------------------------------------------------
 # The file: encoding, byte order mark, line endings, size
 
-MINIMAL = "---\ntitle: A river for everyone\ndate: 2018-09-20\n---\n\nThe river belongs to everyone.\n"
+MINIMAL = ("---\ntitle: A river for everyone\ndate: 2018-09-20\n---\n\n"
+           "The river belongs to everyone.\n")
 
 
 def _write(folder: Path, data: bytes | str, name: str = "statement.md") -> Path:
@@ -400,8 +401,8 @@ signatories:
     statement = load_statement(_write(folder, source))
     assert [(d.severity, d.line, d.message) for d in statement.warnings] == [
         ("warning", 6, "duplicate signatory 'aliso  riverkeepers' (also on line 5)"),
-        ("warning", 11, "link text 'here' does not say where the link goes "
-                        "(WCAG 2.2 SC 2.4.4)"),
+        ("warning", 11, ("link text 'here' does not say where the link goes "
+                        "(WCAG 2.2 SC 2.4.4)")),
     ]
 
 
@@ -411,8 +412,8 @@ def test_statement_error_lines_are_path_line_message(folder: Path) -> None:
         load_statement(path)
     assert info.value.lines() == [
         f"{path}:3: error: date '2018-9-20' must be written YYYY-MM-DD",
-        f"{path}:8: error: level-1 heading in the body: the title is the only level-1 "
-        "heading; start body headings at '##'",
+        (f"{path}:8: error: level-1 heading in the body: the title is the only level-1 "
+         "heading; start body headings at '##'"),
     ]
 
 

@@ -112,8 +112,8 @@ def test_link_element_without_annotation() -> None:
 
     findings = [f for f in run(edit(linked, drop_objr), "link-annotation")
                 if "link-annotation:" in f]
-    assert findings == ["[ISO 32000-1 14.8.4.4.2] link-annotation: Link 'the site' on page 1 "
-                        "has no link annotation"]
+    assert findings == [("[ISO 32000-1 14.8.4.4.2] link-annotation: Link 'the site' on page 1 "
+                         "has no link annotation")]
 
 
 def test_text_outside_the_text_area() -> None:
@@ -133,8 +133,8 @@ def test_notdef_glyph() -> None:
     def zero_glyph(doc: pikepdf.Pdf) -> None:
         page = doc.pages[0]
         ops = pikepdf.parse_content_stream(page)
-        for i, (operands, op) in enumerate(ops):
-            if str(op) == "TJ":
+        for i, instruction in enumerate(ops):
+            if str(instruction.operator) == "TJ":
                 ops[i] = pikepdf.ContentStreamInstruction(
                     [pikepdf.Array([pikepdf.String(b"\x00\x00")])], pikepdf.Operator("TJ"))
                 break
@@ -153,7 +153,8 @@ def test_tounicode_long_bfchar() -> None:
     def long_entry(doc: pikepdf.Pdf) -> None:
         for font in doc.pages[0].Resources.Font.values():
             data = font.ToUnicode.read_bytes()
-            data = data.replace(b"endbfchar", b"<0fff> <0041004200430044004500460047>\nendbfchar", 1)
+            data = data.replace(
+                b"endbfchar", b"<0fff> <0041004200430044004500460047>\nendbfchar", 1)
             font.ToUnicode.write(data)
     findings = run(edit(CLEAN, long_entry), "tounicode")
     assert findings and "one glyph maps to 7 UTF-16 units ('ABCDEFG')" in findings[0]

@@ -407,8 +407,8 @@ def test_check_structure_reports_problems() -> None:
         "[Matterhorn 13-004] 1 Figure without /Alt (first: '')",
         "[project rule] 2 H1 elements, expected exactly one",
         "[Matterhorn 14-003] heading level skipped: H1 followed by H3",
-        "[Matterhorn 01-006] 1 L structure elements, expected 2 "
-        "(an element split across pages?)",
+        ("[Matterhorn 01-006] 1 L structure elements, expected 2 "
+         "(an element split across pages?)"),
     ]
 
 

@@ -46,7 +46,7 @@ from statementpub import (
 )
 from statementpub.catalogs import CatalogIndex, judge
 from statementpub.cli import main
-from statementpub.errors import StatementError
+from statementpub.errors import EpubRenderError, StatementError
 from statementpub.frontmatter import MAX_DEPTH, MAX_NODES
 from statementpub.loader import MAX_SOURCE_BYTES
 from statementpub.markdown import MAX_INLINE_NESTING, MAX_NESTING
@@ -215,7 +215,7 @@ def test_markup_in_every_field_is_text_in_html(hostile_statement: Statement) -> 
     assert len(h1) == 1
     alts = [dict(attrs).get("alt") for tag, attrs in parsed.elements if tag == "img"]
     assert alts.count(fold(HOSTILE)) == 2  # the logo and the figure
-    sources = [dict(attrs).get("src", "") for tag, attrs in parsed.elements if tag == "img"]
+    sources = [dict(attrs).get("src") or "" for tag, attrs in parsed.elements if tag == "img"]
     assert all(src.startswith("data:image/png;base64,") for src in sources), sources
 
 
@@ -543,8 +543,8 @@ def big_statement(folder: Path, signatories: int = 5000, paragraphs: int = 200) 
     for number in range(paragraphs):
         if number % 20 == 0:
             lines += [f"## Section {number // 20 + 1}", ""]
-        lines += [f"Paragraph {number}: the river belongs to everyone, and *everyone* belongs "
-                  f"to the river; read [the letter](https://example.org/letter/{number}).", ""]
+        lines += [(f"Paragraph {number}: the river belongs to everyone, and *everyone* belongs "
+                   f"to the river; read [the letter](https://example.org/letter/{number})."), ""]
     source = folder / "statement.md"
     source.write_text("\n".join(lines), encoding="utf-8")
     return source
@@ -672,10 +672,10 @@ def test_control_characters_are_refused_naming_the_line(tmp_path: Path) -> None:
     with pytest.raises(StatementError) as info:
         load_statement(source)
     assert [str(d) for d in info.value.diagnostics] == [
-        f"{source}:6: error: the text holds the control character U+0000, which no edition "
-        "can hold: remove it",
-        f"{source}:8: error: the text holds the control character U+001B, which no edition "
-        "can hold: remove it"]
+        (f"{source}:6: error: the text holds the control character U+0000, which no edition "
+         "can hold: remove it"),
+        (f"{source}:8: error: the text holds the control character U+001B, which no edition "
+         "can hold: remove it")]
     source.write_bytes(b"---\ntitle: A river\ndate: 2018-09-20\nsubtitle: a\x08b\n---\n\nW.\n")
     with pytest.raises(StatementError) as info:
         load_statement(source)
@@ -917,5 +917,5 @@ def test_epub_batch_refuses_outside_resources_inside_pandoc(monkeypatch: pytest.
     bad = html.replace("Hello.", '<img src="/etc/hostname" alt="x"> Hello.')
     good, refused = epub.EpubBatch([(html, edition, False), (bad, edition, False)]).results()
     assert isinstance(good, bytes)
-    assert isinstance(refused, epub.EpubRenderError)
+    assert isinstance(refused, EpubRenderError)
     assert "outside resource (image): /etc/hostname" in str(refused)

@@ -72,7 +72,7 @@ def _condense(node: dict[str, object]) -> dict[str, object]:
     """The structure tree as a reader hears it: text runs of an element joined into one
     string (line-by-line Spans without a language of their own are layout, not structure)."""
     out = {k: v for k, v in node.items() if k != "children"}
-    children = [_condense(c) for c in node.get("children", [])]  # type: ignore[union-attr]
+    children = [_condense(c) for c in node.get("children", [])]  # type: ignore[union-attr,attr-defined]
     if children and all(set(c) <= {"role", "text"} and c.get("role") in ("Span", None)
                         for c in children):
         text = " ".join(str(c.get("text", "")) for c in children if c.get("text"))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from statementpub import extract_catalog, load_statement, render_html
 
-SOURCE = "---\ntitle: Pipes\ndate: 2026-01-01\n---\n\n| a | b |\n|---|---|\n| c \\| d | `x \\| y` |\n"
+SOURCE = ("---\ntitle: Pipes\ndate: 2026-01-01\n---\n\n"
+          "| a | b |\n|---|---|\n| c \\| d | `x \\| y` |\n")
 
 
 def test_cell_msgid_keeps_escaped_pipes_and_rendering_does_not(tmp_path: Path) -> None:

@@ -350,11 +350,11 @@ CASES: dict[str, dict[str, Any]] = {
                       "transferiría 20 millones de dólares de fondos de asistencia exterior "
                       "al Departamento de Seguridad Nacional — para pagar el transporte de "
                       "hasta 17 000 personas migrantes."},
-        expect_fuzzy={"Under the reported notification sent to the U.S. Congress, the State "
-                      "Department would transfer $20 million in foreign assistance funds to "
-                      "the Department of Homeland Security — to pay for the transportation "
-                      "costs of up to 17,000 non-Mexican undocumented migrants back to their "
-                      "home countries."},
+        expect_fuzzy={("Under the reported notification sent to the U.S. Congress, the State "
+                       "Department would transfer $20 million in foreign assistance funds to "
+                       "the Department of Homeland Security — to pay for the transportation "
+                       "costs of up to 17,000 non-Mexican undocumented migrants back to their "
+                       "home countries.")},
     ),
 }
 
@@ -398,7 +398,7 @@ def test_update_agrees_with_msgmerge(name: str, hand_wrapped: bool, tmp_path: Pa
         assert merged[msgid].obsolete and merged[msgid].msgstr
     # a translation is never lost
     kept = {e.msgstr for e in merged.values()}
-    assert {v for v in translations.values()} <= kept
+    assert set(translations.values()) <= kept
     header = read_catalog_for_update(catalog_path).metadata
     assert header["Last-Translator"] == "Ana Pérez <ana@example.org>"
     assert header["X-Generator"] == "Poedit 3.4"
@@ -707,7 +707,8 @@ def _breaks(text: str) -> str:
     """``text`` with ``|`` where a break is possible before a character, ``!``
     where one is mandatory."""
     marks = {PROHIBITED: "", POSSIBLE: "|", MANDATORY: "!"}
-    return "".join(marks[kind] + ch for kind, ch in zip(possible_linebreaks(list(text)), text))
+    kinds = possible_linebreaks(list(text))
+    return "".join(marks[kind] + ch for kind, ch in zip(kinds, text, strict=True))
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Union
+from typing import TypeAlias
 
 import polib
 
@@ -25,7 +25,7 @@ __all__ = ["Alternate", "CatalogLike", "edition_of", "render_epub", "render_html
 
 #: A statement catalog: a parsed ``polib.POFile``, the path of a ``.po`` file, or
 #: ``None`` (looked up beside the source).
-CatalogLike = Union[polib.POFile, str, Path, None]
+CatalogLike: TypeAlias = polib.POFile | str | Path | None
 
 
 def edition_of(source: Statement | Edition, lang: str | None = None,

@@ -117,7 +117,7 @@ def _check_inside(statement: Statement, path: Path, line: int) -> None:
 
 def available_catalogs(statement: Statement) -> list[str]:
     """Languages with a catalog beside the source (or named in ``translations``)."""
-    langs = {tag for tag in statement.translations}
+    langs = set(statement.translations)
     if statement.base_dir is not None:
         prefix = f"{statement.stem}."
         for path in statement.base_dir.glob(f"{statement.stem}.*.po"):

@@ -32,13 +32,13 @@ __all__ = ["MANUAL_CHECKS", "CheckReport", "EditionCheck", "check"]
 #: Checks that need a person, in the words of WCAG 2.2 and EPUB Accessibility 1.1.
 MANUAL_CHECKS: tuple[str, ...] = (
     "Alternative texts describe what each image shows and why it is there (WCAG 2.2 SC 1.1.1).",
-    "Link texts say where each link goes, in context (SC 2.4.4); statementpub only flags "
-    "'here', 'click here' and the like.",
+    ("Link texts say where each link goes, in context (SC 2.4.4); statementpub only flags "
+     "'here', 'click here' and the like."),
     "Headings describe the sections they open (SC 2.4.6).",
-    "Each translation says what the source says; signatory names carry the right language "
-    "(SC 3.1.2).",
-    "The PDF reads in the right order in a screen reader, and the EPUB in a reading system "
-    "(a person with NVDA, VoiceOver or Thorium, once per template change).",
+    ("Each translation says what the source says; signatory names carry the right language "
+     "(SC 3.1.2)."),
+    ("The PDF reads in the right order in a screen reader, and the EPUB in a reading system "
+     "(a person with NVDA, VoiceOver or Thorium, once per template change)."),
 )
 
 

@@ -10,7 +10,6 @@ key repeated in one mapping is an error naming the second occurrence's line
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import yaml
 
@@ -56,7 +55,7 @@ class YMap:
         return self.line
 
 
-YValue = Union[YScalar, YSeq, YMap]
+YValue = YScalar | YSeq | YMap
 
 
 class _Reader:

@@ -112,8 +112,9 @@ def check_epub(epub: bytes | Path, name: str | None = None) -> list[str]:
                 parts = urlsplit(href)
                 if parts.scheme:
                     continue
-                path = posixpath.normpath(posixpath.join(posixpath.dirname(member),
-                                                         unquote(parts.path))) if parts.path else member
+                path = (posixpath.normpath(posixpath.join(posixpath.dirname(member),
+                                                          unquote(parts.path)))
+                        if parts.path else member)
                 where = f"[EPUB 3.3 7.4] nav-target: {name}/{member}: {kind} link {href!r}"
                 if path not in trees:
                     findings.append(f"{where} leads to no content document")

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Protocol, Union
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "KINDS",
@@ -157,12 +157,13 @@ class ThematicBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, Figure, ListBlock, BlockQuote, Table, CodeBlock, ThematicBreak]
+Block = Heading | Paragraph | Figure | ListBlock | BlockQuote | Table | CodeBlock | ThematicBreak
 
 
 @dataclass(frozen=True, slots=True)
 class Footnote:
-    """A footnote definition ``[^label]: ...``; ``number`` is its 1-based order of first reference."""
+    """A footnote definition ``[^label]: ...``; ``number`` is its 1-based order of
+    first reference."""
 
     label: str
     number: int

@@ -655,7 +655,9 @@ def check_structure(pdf: bytes,
         if structure_root is None:
             return ["[ISO 14289-1 7.1] no /StructTreeRoot: the PDF is not tagged"]
         mark_info = root.get("/MarkInfo")
-        if not (isinstance(mark_info, pikepdf.Dictionary) and bool(mark_info.get("/Marked", False))):
+        marked = isinstance(mark_info, pikepdf.Dictionary) and bool(
+            mark_info.get("/Marked", False))
+        if not marked:
             findings.append("[ISO 14289-1 7.1] /MarkInfo /Marked is not true")
         if not _text(root.get("/Lang")):
             findings.append("[ISO 14289-1 7.2] the catalog has no /Lang")
@@ -706,8 +708,8 @@ def check_structure(pdf: bytes,
         for elements, finding in (
                 (figures_without_alt, "[Matterhorn 13-004] {} Figure without /Alt"),
                 (headers_without_scope, "[Matterhorn 15-003] {} TH without /Scope"),
-                (bad_items, "[Matterhorn 09-005] {} LI with children other than "
-                            "Lbl and LBody")):
+                (bad_items, ("[Matterhorn 09-005] {} LI with children other than "
+                             "Lbl and LBody"))):
             if elements:
                 first = _subtree_text(walker, elements[0])
                 findings.append(finding.format(len(elements)) + f" (first: {first!r})")
@@ -717,7 +719,7 @@ def check_structure(pdf: bytes,
             findings.append(f"[project rule] {h1} H1 elements, expected exactly one")
         if headings and headings[0] != 1:
             findings.append(f"[Matterhorn 14-002] the first heading is H{headings[0]}, not H1")
-        for previous, current in zip(headings, headings[1:]):
+        for previous, current in zip(headings, headings[1:], strict=False):
             if current > previous + 1:
                 findings.append(
                     f"[Matterhorn 14-003] heading level skipped: H{previous} "
@@ -1089,9 +1091,9 @@ def _check_note_tagging(ctx: _Context) -> list[str]:
             items.append(item)
     if not items:
         return []
-    return [f"[ISO 14289-1 7.9] note-tagging: {len(items)} note(s) tagged as list items "
-            f"(an LI holding a back link) instead of Note elements "
-            f"(first: {ctx.text(items[0])[:60]!r})"]
+    return [(f"[ISO 14289-1 7.9] note-tagging: {len(items)} note(s) tagged as list items "
+             f"(an LI holding a back link) instead of Note elements "
+             f"(first: {ctx.text(items[0])[:60]!r})")]
 
 
 def _check_nested_list(ctx: _Context) -> list[str]:
@@ -1106,9 +1108,9 @@ def _check_nested_list(ctx: _Context) -> list[str]:
     if not wrong:
         return []
     role, first = wrong[0]
-    return [f"[ISO 32000-1 14.8.4.3.3, ISO 14289-1 7.6] nested-list: {len(wrong)} L "
-            f"element(s) directly inside an L or LI instead of inside an LBody "
-            f"(first: an L in an {role}: {ctx.text(first)[:60]!r})"]
+    return [(f"[ISO 32000-1 14.8.4.3.3, ISO 14289-1 7.6] nested-list: {len(wrong)} L "
+             f"element(s) directly inside an L or LI instead of inside an LBody "
+             f"(first: an L in an {role}: {ctx.text(first)[:60]!r})")]
 
 
 def _check_lbl_number(ctx: _Context) -> list[str]:
@@ -1129,7 +1131,8 @@ def _check_lbl_number(ctx: _Context) -> list[str]:
         first = next(match for match in numbers if match)
         where = f"list {ctx.text(element)[:40]!r}"
         if not all(numbers):
-            bad = next(text for (_label, text), match in zip(labels, numbers) if not match)
+            bad = next(text for (_label, text), match in zip(labels, numbers, strict=True)
+                       if not match)
             findings.append(
                 f"[ISO 14289-1 7.6] lbl-number: {where}: a numbered list with an item "
                 f"labelled {bad!r} (or without Lbl)")
@@ -1209,8 +1212,8 @@ def _check_outline_title(ctx: _Context) -> list[str]:
     if not headings:
         return []
     if not titles:
-        return [f"[ISO 14289-1 7.17] outline-title: {len(headings)} headings but no "
-                f"outline (bookmarks)"]
+        return [(f"[ISO 14289-1 7.17] outline-title: {len(headings)} headings but no "
+                 f"outline (bookmarks)")]
     findings = []
     for index, (title, heading) in enumerate(zip(titles, headings, strict=False), 1):
         if _compact(title) != _compact(heading):

@@ -195,7 +195,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                 return
             results = batch.results()
             batch = None
-            for (job, output), data in zip(epub_items, results):
+            for (job, output), data in zip(epub_items, results, strict=True):
                 completed(job, output, data)
 
         if prints:

@@ -44,6 +44,6 @@ def default_languages(statement: Statement) -> list[str]:
     langs = [statement.lang]
     for tag in available_catalogs(statement):
         normalized = normalize_lang(tag)
-        if normalized and not any(normalized.lower() == l.lower() for l in langs):
+        if normalized and not any(normalized.lower() == known.lower() for known in langs):
             langs.append(normalized)
     return langs

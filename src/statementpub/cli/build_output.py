@@ -71,7 +71,8 @@ def summary_table(results: Sequence[BatchResult]) -> str:
         rows.append((str(report.source), ", ".join(e.lang for e in report.editions),
                      str(len(report.files)), str(report.fallback_count), status))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+             + "  " + row[4]
              for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths) + "  " + "-" * 6)
     failed = sum(1 for r in results if not r.ok)

@@ -132,10 +132,10 @@ def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: Te
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
     print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)
-                    for i, (h, w) in enumerate(zip(headers, widths))), file=out)
+                    for i, (h, w) in enumerate(zip(headers, widths, strict=True))), file=out)
     for row in rows:
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                        for i, (c, w) in enumerate(zip(row, widths))), file=out)
+                        for i, (c, w) in enumerate(zip(row, widths, strict=True))), file=out)
     for s in statuses:
         for problem in s.problems:
             entry = f" ({s.catalog}:{problem.catalog_line})" if problem.catalog_line else ""

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 __all__ = [
     "BackRef",
@@ -127,7 +126,7 @@ class Span:
     lang: str
 
 
-Inline = Union[Str, LineBreak, Emph, Strong, Code, Link, Image, NoteRef, Span]
+Inline = Str | LineBreak | Emph | Strong | Code | Link | Image | NoteRef | Span
 
 
 # --------------------------------------------------------------------------
@@ -185,7 +184,8 @@ class BlockQuote:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """A table cell: ``header`` for a column header, ``align`` ``""``/``left``/``center``/``right``."""
+    """A table cell: ``header`` for a column header; ``align`` is ``""``, ``left``,
+    ``center`` or ``right``."""
 
     content: tuple[Inline, ...]
     lang: str
@@ -234,7 +234,7 @@ class Note:
     backrefs: tuple[BackRef, ...]
 
 
-Block = Union[Heading, Para, Figure, ListBlock, BlockQuote, Table, CodeBlock, ThematicBreak]
+Block = Heading | Para | Figure | ListBlock | BlockQuote | Table | CodeBlock | ThematicBreak
 
 
 def plain_text(inlines: Iterable[Inline], *, notes: bool = False) -> str:

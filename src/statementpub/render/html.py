@@ -210,8 +210,9 @@ def _inlines(nodes: Sequence[Inline], ctx: _Ctx, inherited: str) -> Markup:
             # pandoc's HTML reader would turn a doc-noteref into a note of its own
             # (one per citation, after the colophon): the EPUB gets plain links,
             # marked as citations after pandoc (render/epub.py).
-            template = '<sup><a href="#{}" id="{}">{}</a></sup>' if ctx.flavour == "pandoc" \
-                else '<sup class="footnote-ref"><a href="#{}" id="{}" role="doc-noteref">{}</a></sup>'
+            template = ('<sup><a href="#{}" id="{}">{}</a></sup>' if ctx.flavour == "pandoc"
+                        else '<sup class="footnote-ref"><a href="#{}" id="{}" '
+                             'role="doc-noteref">{}</a></sup>')
             out.append(Markup(template).format(node.note_id, node.id, node.number))
         elif isinstance(node, Span):
             out.append(Markup("<span{}>").format(lang_attr(node.lang, inherited))
@@ -256,7 +257,7 @@ def _blocks(blocks: Sequence[Block], ctx: _Ctx, inherited: str, *,
 
 
 def _paragraph(ctx: _Ctx, para: Para, inherited: str, *, hidden: bool,
-               after: Markup = Markup("")) -> Markup:
+               after: Markup = Markup("")) -> Markup:  # noqa: B008 (immutable)
     body = _inlines(para.content, ctx, para.lang) + after
     mark = lang_attr(para.lang, inherited)
     if hidden:

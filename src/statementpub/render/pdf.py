@@ -70,7 +70,7 @@ def _linker_cache_lookups() -> Iterator[None]:
            "ia64-64": "libc6,IA-64"}.get(machine, "libc6")
 
     def find_library(name: str) -> str | None:
-        found = re.search(os.fsencode(r"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(name), abi)),
+        found = re.search(os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}"),
                           listing)
         return os.fsdecode(found.group(1)) if found else None
 
@@ -233,9 +233,9 @@ def page_label_css(template: str, title: str | None = None) -> str:
             tokens.append("counter(pages)")
         elif part:
             tokens.append(_css_string(part))
-    css = "@page { @bottom-center { content: %s; } }\n" % " ".join(tokens or ['""'])
+    css = "@page {{ @bottom-center {{ content: {}; }} }}\n".format(" ".join(tokens or ['""']))
     if title is not None:
-        css += "@page { @top-center { content: %s; } }\n" % _css_string(running_head(title))
+        css += f"@page {{ @top-center {{ content: {_css_string(running_head(title))}; }} }}\n"
         # Said again after it: WeasyPrint lets this later @page rule win over
         # print.css's @page :first, although :first is more specific.
         css += "@page :first { @top-center { content: none; } }\n"

@@ -904,7 +904,7 @@ def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> No
     builder = _TreeBuilder(pdf, document, root, root_element)
 
     content_mapping["Nums"] = pydyf.Array()
-    for page_number, (page, stream) in enumerate(zip(document.pages, page_streams)):
+    for page_number, (page, stream) in enumerate(zip(document.pages, page_streams, strict=True)):
         builder.page = page_number
         builder.tags = stream._tags
         builder.nums = {}

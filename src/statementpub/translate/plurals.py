@@ -30,7 +30,7 @@ def gettext_language(lang: str) -> str:
 #: Brazilian rule; gettext keeps ``nplurals=2``, which every PO editor expects.
 _GETTEXT_PLURALS: Mapping[str, str] = {
     **dict.fromkeys(("ja", "vi", "ko"), "nplurals=1; plural=0;"),
-    **dict.fromkeys(("en", "de", "nl", "sv", "da", "no", "nb", "nn", "fo", "es", "pt", "it", "bg", "el", "fi", "et", "he", "eo", "hu", "tr", "ca"), "nplurals=2; plural=(n != 1);"),
+    **dict.fromkeys(("en", "de", "nl", "sv", "da", "no", "nb", "nn", "fo", "es", "pt", "it", "bg", "el", "fi", "et", "he", "eo", "hu", "tr", "ca"), "nplurals=2; plural=(n != 1);"),  # noqa: E501
     "pt_BR": "nplurals=2; plural=(n > 1);",
     "fr": "nplurals=2; plural=(n > 1);",
     "lv": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);",
@@ -38,7 +38,7 @@ _GETTEXT_PLURALS: Mapping[str, str] = {
     "ro": "nplurals=3; plural=n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2;",
     "lt": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || "
           "n%100>=20) ? 1 : 2);",
-    **dict.fromkeys(("ru", "uk", "be", "sr", "hr"), "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),
+    **dict.fromkeys(("ru", "uk", "be", "sr", "hr"), "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),  # noqa: E501
     **dict.fromkeys(("cs", "sk"), "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;"),
     "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
           "? 1 : 2);",

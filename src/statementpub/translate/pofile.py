@@ -185,8 +185,8 @@ def _references(occurrences: Sequence[tuple[str, str]], width: int) -> str:
     """``#:`` lines as ``message_print_comment_filepos`` fills them."""
     out = "#:"
     column = 2
-    for path, line in dict.fromkeys((str(p), str(l) if l is not None else "")
-                                    for p, l in occurrences):
+    for path, line in dict.fromkeys((str(p), str(n) if n is not None else "")
+                                    for p, n in occurrences):
         while path.startswith("./"):
             path = path[2:]
         text = f"{path}:{line}" if line not in (None, "", "-1") else path
@@ -234,7 +234,7 @@ def _wrap(prefix: str, name: str, value: str, width: int) -> list[str]:
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False
         current = [head, '"']
-        for ch, brk in zip(text, breaks):
+        for ch, brk in zip(text, breaks, strict=True):
             if brk:
                 current.append('"\n')
                 lines.append("".join(current))
