@@ -11,16 +11,16 @@ import pytest
 import statementpub
 from statementpub import (
     DEFAULT_OPTIONS,
-    LanguageTagError,
     Options,
-    OptionsError,
     StatementpubError,
     build_many,
     load_statement,
     render_html,
 )
+from statementpub import errors as errors_module
 from statementpub.cli import main
 from statementpub.cli.parser import build_options, make_parser
+from statementpub.errors import LanguageTagError, OptionsError
 from statementpub.render.formats import render_format
 
 from .conftest import example_statements
@@ -249,9 +249,19 @@ def test_options_and_keywords_are_not_mixed(tmp_path: Path) -> None:
 
 
 def test_every_exported_error_is_a_statementpub_error() -> None:
-    errors = [getattr(statementpub, name) for name in statementpub.__all__
+    errors = [getattr(errors_module, name) for name in errors_module.__all__
               if name.endswith(("Error", "Failed", "Unavailable"))]
     assert len(errors) == 14
     assert all(issubclass(error, StatementpubError) for error in errors)
     from statementpub import validate
-    assert validate.ValidatorFailed is statementpub.ValidatorFailed
+    assert validate.ValidatorFailed is errors_module.ValidatorFailed
+
+
+def test_root_exports_only_the_documented_names() -> None:
+    """The package root is the small public API of docs/api.md (issue 9: about 20 names)."""
+    documented = (Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    assert len(statementpub.__all__) <= 23
+    for name in statementpub.__all__:
+        assert f"`{name}" in documented or f".{name}`" in documented, name
+    for name in statementpub.__all__:
+        assert getattr(statementpub, name) is not None
