@@ -111,7 +111,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: modules of its own layer or lower ones (cli -> build -> api -> render ->
 #: edition -> units and catalogs -> loader -> model). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "model": ("errors", "text", "langtags", "resources", "options", "model",
+    "model": ("errors", "text", "langtags", "resources", "options", "model", "images",
               "edition.nodes", "htmlcheck", "pdfinspect", "validate"),
     "loader": ("frontmatter", "markdown", "loader"),
     "units and catalogs": ("units", "catalogs", "translate", "i18n", "extract_ui"),

@@ -50,6 +50,8 @@ from ..edition.nodes import (
     Table,
     ThematicBreak,
 )
+from ..errors import HtmlRenderError
+from ..images import ImageRefused, read_image
 from ..langtags import same_language
 from ..resources import styles_dir
 
@@ -145,14 +147,26 @@ def _escape(text: str) -> Markup:
 @lru_cache(maxsize=64)
 def _data_uri_cached(path: Path, mtime_ns: int, size: int) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    try:
+        # read once and checked again: what an edition holds is what was checked,
+        # even if the file changed since the statement was loaded
+        data = read_image(path)
+    except ImageRefused as exc:
+        raise HtmlRenderError(f"image {path.name!r} {exc}") from None
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _data_uri(path: Path) -> str:
+    """The image at ``path`` as a ``data:`` URI.
+
+    :raises HtmlRenderError: the file is gone or is no longer a publishable
+        image (:func:`statementpub.images.read_image`).
+    """
     try:
         info = path.stat()
-    except OSError:
-        return ""
+    except OSError as exc:
+        raise HtmlRenderError(f"image {path.name!r} cannot be read: "
+                              f"{exc.strerror or exc}") from None
     return _data_uri_cached(path, info.st_mtime_ns, info.st_size)
 
 
