@@ -41,7 +41,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-import tinycss2
+import tinycss2  # type: ignore[import-untyped]
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
