@@ -358,9 +358,11 @@ def decode_escapes(text: str, display: str = "<catalog>", charset: str = "utf-8"
         stripped = line.lstrip()
         if stripped.startswith("#") and not stripped.startswith(("#~", "#|")):
             continue
-        lines[number - 1] = _STRING.sub(
-            lambda match, n=number: '"' + _decode_string(match.group(1), display, n,
-                                                         charset) + '"', line)
+
+        def decode(match: re.Match[str], number: int = number) -> str:
+            return '"' + _decode_string(match.group(1), display, number, charset) + '"'
+
+        lines[number - 1] = _STRING.sub(decode, line)
     return "\n".join(lines)
 
 
