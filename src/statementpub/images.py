@@ -183,6 +183,15 @@ def raster_problem(data: bytes, kind: str) -> str | None:
     except (SyntaxError, OSError, ValueError, EOFError, IndexError, TypeError,
             Image.DecompressionBombError):
         return f"is not a {kind} file, though its name says so"
+    # Pillow pads a truncated image instead of failing once
+    # ImageFile.LOAD_TRUNCATED_IMAGES is set, and WeasyPrint sets it when it is
+    # imported: the file's own end is checked here, whatever that flag says.
+    if kind == "JPEG" and not data.rstrip(b"\0").endswith(b"\xff\xd9"):
+        image.close()
+        return "is truncated: it does not end with a JPEG end-of-image marker"
+    if kind == "GIF" and not data.rstrip(b"\0").endswith(b"\x3b"):
+        image.close()
+        return "is truncated: it does not end with a GIF trailer"
     if kind == "PNG":
         # every chunk's checksum, up to the closing IEND chunk: a truncated PNG
         # whose pixel data happens to decode is still refused

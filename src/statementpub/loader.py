@@ -50,7 +50,8 @@ from .text import (
     slugify,
 )
 
-__all__ = ["MAX_SIGNATORIES", "MAX_SOURCE_BYTES", "load_statement", "statement_from_mapping"]
+__all__ = ["MAX_NAME_CHARS", "MAX_SIGNATORIES", "MAX_SOURCE_BYTES", "load_statement",
+           "statement_from_mapping"]
 
 #: Sources larger than this are refused (bytes): 5 MiB.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
@@ -58,6 +59,11 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 #: and memory grow linearly with the names (benchmarks/scale.py); the limit
 #: keeps one build within minutes and about a GiB (docs/coordinators.md).
 MAX_SIGNATORIES = 20_000
+#: Signatory names longer than this (characters) are refused: 300. WeasyPrint
+#: balances the two columns of the signatory list by laying them out again and
+#: again, and a very long name makes that slow (a 1,000-character name took
+#: over 15 s); no organisation's name comes near it.
+MAX_NAME_CHARS = 300
 
 _KEYS = ("title", "date", "lang", "kind", "subtitle", "summary", "publisher", "links",
          "signatories", "contact", "keywords", "license", "slug", "translations")
@@ -411,16 +417,24 @@ def _check_duplicates(c: _Checker, signatories: Sequence[Signatory]) -> None:
             loose[spaced] = (index, sig)
 
 
+def _signatory_name(c: _Checker, node: YValue | None, field: str, line: int) -> str | None:
+    name = c.text(node, field, required=True, line=line, name=True)
+    if name is not None and len(name) > MAX_NAME_CHARS:
+        c.error(line, field, f"this signatory's name is {len(name):,} characters long; names "
+                f"are limited to {MAX_NAME_CHARS} (put the rest in 'note')")
+        return None
+    return name
+
+
 def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Signatory | None:
     if isinstance(item, YScalar):
-        name = c.text(item, f"{field}.name", required=True, line=item.line, name=True)
+        name = _signatory_name(c, item, f"{field}.name", item.line)
         return Signatory(name, default_lang, line=item.line) if name else None
     node = c.mapping(item, field, item.line)
     if node is None:
         return None
     c.keys(node, _SIGNATORY_KEYS, field)
-    name = c.text(node.get("name"), f"{field}.name", required=True, line=node.key_line("name"),
-                  name=True)
+    name = _signatory_name(c, node.get("name"), f"{field}.name", node.key_line("name"))
     lang = default_lang
     if node.get("lang") is not None:
         lang = c.lang(node.get("lang"), f"{field}.lang", node.key_line("lang")) or default_lang

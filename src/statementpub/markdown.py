@@ -54,9 +54,13 @@ from .text import (
 )
 
 __all__ = [
+    "MAX_BLOCK_CHARS",
+    "MAX_BODY_CHARS",
+    "MAX_FOOTNOTES",
     "MAX_IMAGE_BYTES",
     "MAX_INLINE_NESTING",
     "MAX_NESTING",
+    "MAX_TABLE_ROWS",
     "InlineInfo",
     "check_image_file",
     "inline_tokens",
@@ -79,6 +83,17 @@ MAX_NESTING = 16
 #: Inline elements (emphasis, strong, links) nested deeper than this are refused:
 #: WeasyPrint runs out of recursion a few hundred levels down.
 MAX_INLINE_NESTING = 32
+#: A body longer than this (characters) is refused: 1,000,000, about 500 pages.
+MAX_BODY_CHARS = 1_000_000
+#: One paragraph, heading, list item's paragraph or table cell longer than this
+#: (characters) is refused: 100,000, about 30 pages. It is one translation unit
+#: (one msgid), and one block that no renderer can split but by its lines.
+MAX_BLOCK_CHARS = 100_000
+#: Tables with more rows than this are refused (WeasyPrint's memory grows fast
+#: with a table: 2,000 rows took 958 MiB).
+MAX_TABLE_ROWS = 1_000
+#: Bodies with more footnotes than this are refused (5,000 took 939 MiB).
+MAX_FOOTNOTES = 1_000
 #: markdown-it's recursion limit (token levels): above anything MAX_NESTING lets
 #: through (a list level is two token levels; tables and footnotes add a few).
 _PARSER_NESTING = 64
@@ -210,8 +225,14 @@ def parse_body(
         bad = forbidden_character(line)
         if bad:
             ctx.error(number, f"the text holds {bad}, which no edition can hold: remove it")
+    if len(text) > MAX_BODY_CHARS:
+        ctx.error(first_line, f"the body is {len(text):,} characters long; a statement's "
+                  f"body is limited to {MAX_BODY_CHARS:,} (about 500 pages)")
+        return Document((), (), MappingProxyType({})), ctx.diagnostics
     env: EnvType = {}
     tokens = _PARSER.parse(text, env)
+    if _over_limits(tokens, ctx):
+        return Document((), (), MappingProxyType({})), ctx.diagnostics
     too_deep = _too_deep(tokens)
     if too_deep is not None:
         ctx.error(ctx.line_of(too_deep), f"lists and block quotes are nested more than "
@@ -226,6 +247,42 @@ def parse_body(
     blocks, footnotes = _Converter(ctx, tokens, references).document()
     return Document(tuple(blocks), tuple(footnotes), MappingProxyType(dict(ctx.images)),
                     references), ctx.diagnostics
+
+
+def _over_limits(tokens: Sequence[Token], ctx: _BodyContext) -> bool:
+    """Report every block, table and footnote beyond the limits of
+    :data:`MAX_BLOCK_CHARS`, :data:`MAX_TABLE_ROWS` and :data:`MAX_FOOTNOTES`,
+    each at its line; whether there was any."""
+    found = report_note = False
+    rows = notes = 0
+    table: Token | None = None
+    for token in tokens:
+        if report_note and token.map:  # the first line of the note one too many
+            ctx.error(ctx.line_of(token), f"the body has more than {MAX_FOOTNOTES:,} "
+                      "footnotes (this is one too many)")
+            report_note, found = False, True
+        if token.type == "inline" and len(token.content) > MAX_BLOCK_CHARS:
+            ctx.error(ctx.line_of(token), f"this block is {len(token.content):,} characters "
+                      f"long; a paragraph, heading or table cell is limited to "
+                      f"{MAX_BLOCK_CHARS:,}: split it")
+            found = True
+        elif token.type == "table_open":
+            table, rows = token, 0
+        elif token.type == "tr_open" and table is not None:
+            rows += 1
+            if rows == MAX_TABLE_ROWS + 1:
+                ctx.error(ctx.line_of(table), f"this table has more than {MAX_TABLE_ROWS:,} "
+                          "rows: split it, or publish the data as a separate file")
+                found = True
+        elif token.type == "table_close":
+            table = None
+        elif token.type == "footnote_open":
+            notes += 1
+            report_note = report_note or notes == MAX_FOOTNOTES + 1
+    if report_note:
+        ctx.error(ctx.offset + 1, f"the body has more than {MAX_FOOTNOTES:,} footnotes")
+        found = True
+    return found
 
 
 _CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -178,6 +179,37 @@ class _Ctx:
 #: A run of this many characters without a space may be part of a word longer
 #: than the line.
 _LONG_WORD = re.compile(r"\S{24,}")
+#: A run longer than this (longer than any line of the page) gets a break
+#: opportunity, a zero-width space, every :data:`CHUNK` characters in the print
+#: HTML. WeasyPrint 70 lays out a word it cannot break at a line-break
+#: opportunity by shaping all the rest of it again for every line
+#: (``text/line_break.py``, ``split_first_line``: the short-text shortcut needs
+#: a break opportunity), so time grows with the square of the word: 10 KB
+#: took 24 s, 40 KB 99 s. With a break opportunity every few characters the
+#: shortcut holds and the time is linear. The zero-width space draws nothing
+#: and is not in the PDF's text (``pdftotext`` shows the word whole).
+VERY_LONG = 120
+#: Characters between two inserted break opportunities in a very long run.
+CHUNK = 16
+_ZWSP = "\u200b"
+
+
+def _chunked(run: str) -> str:
+    """``run`` with a zero-width space every :data:`CHUNK` characters, never
+    inside a grapheme cluster (not before a combining mark or after a joiner)."""
+    if len(run) <= VERY_LONG:
+        return run
+    out: list[str] = []
+    start = 0
+    while start < len(run):
+        end = min(start + CHUNK, len(run))
+        while end < len(run) and (unicodedata.category(run[end]).startswith("M")
+                                  or run[end] in "\u200d\ufe0e\ufe0f"
+                                  or run[end - 1] == "\u200d"):
+            end += 1
+        out.append(run[start:end])
+        start = end
+    return _ZWSP.join(out)
 
 
 def _long_words(text: str) -> Markup:
@@ -185,12 +217,15 @@ def _long_words(text: str) -> Markup:
     ``span.long-word`` (print flavour). WeasyPrint 70 cannot break a word that
     emphasis splits into two boxes (``**pneumono**ultra...``) even under
     ``overflow-wrap: anywhere``, so the line would run past the page; print.css
-    lets such a run break between any two characters (``word-break: break-all``)."""
+    lets such a run break between any two characters (``word-break: break-all``).
+    A run longer than :data:`VERY_LONG` also gets break opportunities
+    (:func:`_chunked`), which keep WeasyPrint's time linear in its length."""
     out: list[Markup] = []
     position = 0
     for match in _LONG_WORD.finditer(text):
         out.append(_escape(text[position:match.start()]))
-        out.append(Markup('<span class="long-word">{}</span>').format(_escape(match.group(0))))
+        out.append(Markup('<span class="long-word">{}</span>').format(
+            _escape(_chunked(match.group(0)))))
         position = match.end()
     out.append(_escape(text[position:]))
     return Markup("").join(out)
@@ -412,11 +447,15 @@ def render_edition_html(
         css = stylesheet("fonts.css", "base.css", "print.css")
     else:
         css = ""
+    def shown(value: str) -> str | Markup:
+        # print: long words break, in time linear in their length (_long_words)
+        return _long_words(value) if flavour == "print" else value
+
     signatories = []
     for sig in edition.signatories:
         name = sig.name
         signatories.append({
-            "name": name.value,
+            "name": shown(name.value),
             "lang": lang_attr(name.lang, lang),
             "url": sig.url,
             "note": _inlines(sig.note.content, ctx, sig.note.lang) if sig.note else None,
@@ -431,14 +470,14 @@ def render_edition_html(
         if pub.logo is not None:
             logo = {"src": _data_uri(pub.logo.path), "alt": pub.logo.alt.value,
                     "lang": lang_attr(pub.logo.alt.lang, lang)}
-        publisher = {"name": pub.name.value, "lang": lang_attr(pub.name.lang, lang),
+        publisher = {"name": shown(pub.name.value), "lang": lang_attr(pub.name.lang, lang),
                      "url": pub.url, "logo": logo}
     contact = None
     if edition.contact is not None:
         c = edition.contact
-        contact = {"name": c.name.value if c.name else None,
+        contact = {"name": shown(c.name.value) if c.name else None,
                    "name_lang": lang_attr(c.name.lang, lang) if c.name else Markup(""),
-                   "email": c.email, "phone": c.phone}
+                   "email": c.email, "phone": shown(c.phone) if c.phone else None}
 
     def para(value: Para) -> dict[str, Any]:
         return {"value": _inlines(value.content, ctx, value.lang),
@@ -457,9 +496,12 @@ def render_edition_html(
         "css": Markup(css + extra_css.replace("<", "\\3c ")),
         "title": label(edition.title),
         "title_text": edition.title.value,
+        "title_shown": shown(edition.title.value),
         "subtitle": para(edition.subtitle) if edition.subtitle else None,
         "summary": [para(p) for p in edition.summary],
-        "links": [{"label": label(link.label), "url": link.url} for link in edition.links],
+        "links": [{"label": {"value": shown(link.label.value),
+                             "lang": lang_attr(link.label.lang, lang)}, "url": link.url}
+                  for link in edition.links],
         "kind": label(lab.kind),
         "date_iso": statement.date.isoformat(),
         "date": label(lab.date),
