@@ -43,16 +43,16 @@ def test_signatories_beyond_the_limit_are_refused_at_the_first_one_too_many(
     names = "".join(f"  - Organisation {n}\n" for n in range(MAX_SIGNATORIES + 1))
     text = FRONT + "signatories:\n" + names + "---\n\nWater for all.\n"
     assert refused(tmp_path, text) == [
-        f"{5 + MAX_SIGNATORIES}: error: {MAX_SIGNATORIES + 1:,} signatories; a statement is "
-        f"limited to {MAX_SIGNATORIES:,} (publish the full list as a separate document)"]
+        (f"{5 + MAX_SIGNATORIES}: error: {MAX_SIGNATORIES + 1:,} signatories; a statement is "
+        f"limited to {MAX_SIGNATORIES:,} (publish the full list as a separate document)")]
 
 
 def test_a_signatory_name_beyond_the_limit_is_refused(tmp_path: Path) -> None:
     long = "x" * (MAX_NAME_CHARS + 1)
     text = FRONT + f"signatories:\n  - Aliso\n  - name: {long}\n---\n\nWater for all.\n"
     assert refused(tmp_path, text) == [
-        f"6: error: this signatory's name is {MAX_NAME_CHARS + 1} characters long; names are "
-        f"limited to {MAX_NAME_CHARS} (put the rest in 'note')"]
+        (f"6: error: this signatory's name is {MAX_NAME_CHARS + 1} characters long; names are "
+        f"limited to {MAX_NAME_CHARS} (put the rest in 'note')")]
     ok = FRONT + f"signatories:\n  - {'x' * MAX_NAME_CHARS}\n---\n\nWater for all.\n"
     assert len(accepted(tmp_path, ok).signatories[0].name) == MAX_NAME_CHARS
 
@@ -61,8 +61,8 @@ def test_a_body_beyond_the_limit_is_refused(tmp_path: Path) -> None:
     paragraph = ("Water for all. " * 600).strip() + "\n\n"
     body = paragraph * (MAX_BODY_CHARS // len(paragraph) + 1)
     assert refused(tmp_path, FRONT + "---\n" + body) == [
-        f"5: error: the body is {len(body):,} characters long; a statement's body is limited "
-        f"to {MAX_BODY_CHARS:,} (about 500 pages)"]
+        (f"5: error: the body is {len(body):,} characters long; a statement's body is limited "
+        f"to {MAX_BODY_CHARS:,} (about 500 pages)")]
 
 
 def test_a_block_beyond_the_limit_is_refused(tmp_path: Path) -> None:
@@ -70,16 +70,16 @@ def test_a_block_beyond_the_limit_is_refused(tmp_path: Path) -> None:
     text = FRONT + "---\n\nFirst.\n\n" + words + "\n"
     length = len(words.strip())
     assert refused(tmp_path, text) == [
-        f"8: error: this block is {length:,} characters long; a paragraph, heading or table "
-        f"cell is limited to {MAX_BLOCK_CHARS:,}: split it"]
+        (f"8: error: this block is {length:,} characters long; a paragraph, heading or table "
+        f"cell is limited to {MAX_BLOCK_CHARS:,}: split it")]
 
 
 def test_a_table_beyond_the_limit_is_refused(tmp_path: Path) -> None:
     rows = "".join(f"| town {n} | public |\n" for n in range(MAX_TABLE_ROWS + 1))
     text = FRONT + "---\n\nFirst.\n\n| town | water |\n|---|---|\n" + rows
     assert refused(tmp_path, text) == [
-        f"8: error: this table has more than {MAX_TABLE_ROWS:,} rows: split it, or publish "
-        "the data as a separate file"]
+        (f"8: error: this table has more than {MAX_TABLE_ROWS:,} rows: split it, or publish "
+        "the data as a separate file")]
     rows = "".join(f"| town {n} | public |\n" for n in range(MAX_TABLE_ROWS - 1))
     accepted(tmp_path, FRONT + "---\n\nFirst.\n\n| town | water |\n|---|---|\n" + rows)
 
@@ -91,8 +91,8 @@ def test_footnotes_beyond_the_limit_are_refused(tmp_path: Path) -> None:
     text = FRONT + "---\n\n" + cites + notes
     first_note = 6 + 2 * count  # the line of the first definition
     assert refused(tmp_path, text) == [
-        f"{first_note + 2 * MAX_FOOTNOTES}: error: the body has more than "
-        f"{MAX_FOOTNOTES:,} footnotes (this is one too many)"]
+        (f"{first_note + 2 * MAX_FOOTNOTES}: error: the body has more than "
+        f"{MAX_FOOTNOTES:,} footnotes (this is one too many)")]
 
 
 # -- The long-word guard ------------------------------------------------------------
@@ -149,3 +149,54 @@ def test_a_long_word_reads_whole_in_the_pdf(tmp_path: Path) -> None:
                           capture_output=True, text=True).stdout
     assert "\u200b" not in text
     assert word in text.replace("\n", "")
+
+
+# -- A time limit per render ------------------------------------------------------------
+
+def _small() -> Statement:
+    return Statement.from_mapping({"title": "A river for everyone", "date": "2018-09-20",
+                                   "signatories": ["Aliso Riverkeepers"]},
+                                  "The river belongs to everyone.\n")
+
+
+def _scratch_folders() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("statementpub-pdf-*")}
+
+
+def test_a_pdf_within_its_time_limit_is_the_same_pdf() -> None:
+    import multiprocessing
+
+    before = _scratch_folders()
+    statement = _small()
+    assert render_pdf(statement, timeout=120) == render_pdf(statement)
+    assert multiprocessing.active_children() == []
+    assert _scratch_folders() <= before
+
+
+def test_a_pdf_past_its_time_limit_is_stopped() -> None:
+    import multiprocessing
+
+    from statementpub import RenderTimeoutError
+
+    before = _scratch_folders()
+    with pytest.raises(RenderTimeoutError, match=r"the PDF took longer than 0.01 s"):
+        render_pdf(_small(), timeout=0.01)
+    assert multiprocessing.active_children() == []
+    assert _scratch_folders() <= before
+
+
+def test_an_epub_past_its_time_limit_is_stopped() -> None:
+    from statementpub import RenderTimeoutError, render_epub
+
+    with pytest.raises(RenderTimeoutError, match=r"the EPUB took longer than 0.001 s"):
+        render_epub(_small(), timeout=0.001)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "10", True])
+def test_a_time_limit_is_a_positive_number(timeout: object) -> None:
+    from statementpub import OptionsError
+
+    with pytest.raises(OptionsError, match="timeout must be a number of seconds above 0"):
+        render_pdf(_small(), timeout=timeout)  # type: ignore[arg-type]
