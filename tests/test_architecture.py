@@ -111,7 +111,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: modules of its own layer or lower ones (cli -> build -> api -> render ->
 #: edition -> units and catalogs -> loader -> model). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "model": ("errors", "text", "langtags", "resources", "options", "model",
+    "model": ("errors", "text", "langtags", "resources", "options", "model", "images",
               "edition.nodes", "htmlcheck", "pdfinspect", "validate"),
     "loader": ("frontmatter", "markdown", "loader"),
     "units and catalogs": ("units", "catalogs", "translate", "i18n", "extract_ui"),
@@ -251,7 +251,7 @@ def test_options_and_keywords_are_not_mixed(tmp_path: Path) -> None:
 def test_every_exported_error_is_a_statementpub_error() -> None:
     errors = [getattr(errors_module, name) for name in errors_module.__all__
               if name.endswith(("Error", "Failed", "Unavailable"))]
-    assert len(errors) == 14
+    assert len(errors) == 15
     assert all(issubclass(error, StatementpubError) for error in errors)
     from statementpub import validate
     assert validate.ValidatorFailed is errors_module.ValidatorFailed

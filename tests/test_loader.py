@@ -24,6 +24,9 @@ from statementpub.loader import MAX_SOURCE_BYTES
 from statementpub.model import Figure, Heading, Paragraph
 from statementpub.units import iter_units
 
+#: a real 1 x 1 PNG: every image is decoded before it is accepted
+PIXEL = Path(__file__).parent / "fixtures" / "validate" / "pixel.png"
+
 FIXTURE = Path(__file__).parent / "fixtures" / "loader_errors.md"
 
 # --------------------------------------------------------------------------
@@ -85,11 +88,11 @@ def _param(case: Case) -> object:
 def folder(tmp_path: Path) -> Path:
     """A statement folder with images, and a file outside it reachable by ``..``
     and through a symbolic link."""
-    (tmp_path / "outside.png").write_bytes(b"\x89PNG outside")
+    (tmp_path / "outside.png").write_bytes(PIXEL.read_bytes())
     case = tmp_path / "case"
     (case / "img").mkdir(parents=True)
-    (case / "map.png").write_bytes(b"\x89PNG map")
-    (case / "img" / "photo.png").write_bytes(b"\x89PNG photo")
+    (case / "map.png").write_bytes(PIXEL.read_bytes())
+    (case / "img" / "photo.png").write_bytes(PIXEL.read_bytes())
     (case / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     os.symlink(tmp_path / "outside.png", case / "escape.png")
     return case

@@ -128,10 +128,9 @@ Keep water public
 @pytest.fixture()
 def small(tmp_path: Path) -> Path:
     source = write(tmp_path / "water-rights", SMALL)
-    # a 1x1 PNG for the image
-    (source.parent / "river.png").write_bytes(bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d4944415478da63f8cfc0f01f0005050201a5e1e2b10000000049454e44ae426082"))
+    # a 1x1 PNG for the image (a valid one: every image is decoded before it is accepted)
+    (source.parent / "river.png").write_bytes(
+        (Path(__file__).parent / "fixtures" / "validate" / "pixel.png").read_bytes())
     return source
 
 

@@ -14,10 +14,18 @@ from typing import TypeAlias
 import polib
 
 from .edition import Edition, make_edition
-from .errors import HtmlRenderError
+from .errors import EpubRenderError, HtmlRenderError, OptionsError
 from .model import Statement
 from .options import language_tag
-from .render.formats import render_format, wrap_failure
+from .render.deadline import pdf_within
+from .render.formats import (
+    epub_html,
+    has_images,
+    print_html,
+    render_format,
+    resource_roots,
+    wrap_failure,
+)
 from .render.html import Alternate, render_edition_html
 
 __all__ = ["Alternate", "CatalogLike", "edition_of", "render_epub", "render_html",
@@ -67,20 +75,39 @@ def render_html(
         edition, alternates=alternates, flavour="html"))
 
 
+def _check_timeout(timeout: float | None) -> float | None:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise OptionsError(f"timeout must be a number of seconds above 0, not {timeout!r}")
+    return float(timeout)
+
+
 def render_pdf(
     statement: Statement | Edition,
     lang: str | None = None,
     *,
     catalog: CatalogLike = None,
+    timeout: float | None = None,
 ) -> bytes:
     """The PDF edition (PDF/UA-1, ISO 14289-1) of ``statement`` in ``lang``.
 
     Page size A4 with margins in points set by ``styles/print.css``; page
-    numbers are artifacts. Raises what :func:`render_html` raises, and
-    :class:`PdfRenderError` when WeasyPrint fails or is not the version the
-    PDF tagger supports.
+    numbers are artifacts.
+
+    :param timeout: a time limit in seconds. With one, WeasyPrint runs in a
+        process of its own (about a second more), which is stopped when the
+        time is up; without one, in the calling thread.
+    :raises: what :func:`render_html` raises; :class:`PdfRenderError` when
+        WeasyPrint fails or is not the version the PDF tagger supports;
+        :class:`RenderTimeoutError` when ``timeout`` passed;
+        :class:`OptionsError` for a ``timeout`` that is not above 0.
     """
-    return render_format(edition_of(statement, lang, catalog), "pdf")
+    limit = _check_timeout(timeout)
+    edition = edition_of(statement, lang, catalog)
+    if limit is None:
+        return render_format(edition, "pdf")
+    return pdf_within(print_html(edition), resource_roots(edition.statement), limit)
 
 
 def render_epub(
@@ -88,8 +115,23 @@ def render_epub(
     lang: str | None = None,
     *,
     catalog: CatalogLike = None,
+    timeout: float | None = None,
 ) -> bytes:
     """The EPUB 3 edition of ``statement`` in ``lang``, with EPUB Accessibility 1.1
-    metadata. Raises what :func:`render_html` raises, and :class:`EpubRenderError`
-    when pandoc fails."""
-    return render_format(edition_of(statement, lang, catalog), "epub")
+    metadata.
+
+    :param timeout: a time limit in seconds for pandoc (default 120 s), which
+        is killed when the time is up.
+    :raises: what :func:`render_html` raises; :class:`EpubRenderError` when
+        pandoc fails; :class:`RenderTimeoutError` when ``timeout`` passed;
+        :class:`OptionsError` for a ``timeout`` that is not above 0.
+    """
+    limit = _check_timeout(timeout)
+    edition = edition_of(statement, lang, catalog)
+    if limit is None:
+        return render_format(edition, "epub")
+    from .render.epub import html_to_epub
+
+    html = epub_html(edition)
+    return wrap_failure(EpubRenderError, "rendering failed", lambda: html_to_epub(
+        html, edition, has_images=has_images(edition.statement), timeout=limit))

@@ -172,6 +172,7 @@ def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
         line = len(re.findall(rb"\r\n|\r|\n", data[:exc.start])) + 1
         raise CatalogError("the catalog is not valid UTF-8", path=display, line=line) from None
     check_po_syntax(text, display)
+    text = decode_escapes(text, display)
     data = text.encode("utf-8")  # without the byte order mark, which Babel's reader refuses
     # Babel's reader does not know "#~|" (the previous msgid of an obsolete
     # message, which msgmerge --previous writes): show it a plain comment.
@@ -196,7 +197,18 @@ def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
 _KEYWORD_LINE = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s"])\s*(.*)')
 _STRINGS = re.compile(r'(?:"(?:[^"\\]|\\.)*"[ \t]*)+')
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_ESCAPE = re.compile(r'\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+#: The escapes GNU msgfmt reads (po-lex.c, ``control_sequence``): a backslash and
+#: one of ``n t b r f v a`` or a backslash or a double quote, up to three octal
+#: digits, or ``x`` and hex digits. Nothing else: msgfmt refuses a backslash
+#: before ``?`` or ``'`` ("invalid control sequence"), and so does statementpub.
+_ESCAPE = re.compile(r'\\(?:[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+#: A quoted string that holds a numeric escape, or ``\a``, which polib and
+#: Babel would leave as written.
+_NUMERIC_ESCAPE = re.compile(r'\\(?:[0-7]|x[0-9A-Fa-f]|a)')
+_SIMPLE = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a",
+           "\\": "\\", '"': '"'}
+_POLIB_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+                  "\v": "\\v", "\b": "\\b", "\f": "\\f"}
 
 
 @dataclass
@@ -256,7 +268,8 @@ def check_po_syntax(text: str, display: str = "<catalog>") -> None:
             while index >= 0:
                 escape = _ESCAPE.match(body, index)
                 if escape is None:
-                    fail(number, f"invalid escape sequence {body[index:index + 2]!r}")
+                    fail(number, f"invalid escape sequence '{body[index:index + 2]}' (msgfmt "
+                         "reads only \\n \\t \\r \\b \\f \\v \\a \\\\ \\\" \\NNN \\xHH)")
                 index = body.find("\\", escape.end())
             parts.append(body)
         return "".join(parts)
@@ -321,6 +334,67 @@ def check_po_syntax(text: str, display: str = "<catalog>") -> None:
         entry.current = keyword.split("[")[0]
     finish(False)
     finish(True)
+
+
+def decode_escapes(text: str, display: str = "<catalog>", charset: str = "utf-8") -> str:
+    """``text`` (a PO file that passed :func:`check_po_syntax`) with every octal
+    (``\\101``) and hexadecimal (``\\x41``) escape, and ``\\a``, replaced by
+    what GNU gettext reads: the escapes make bytes, and the bytes of one string
+    are text in the catalog's ``charset`` (``\\303\\251`` is ``é`` in UTF-8).
+
+    polib and Babel leave such escapes as written (``\\101`` would be shown as
+    four characters); after this, the strings hold only the escapes they read
+    (``\\n``, ``\\t``, ``\\"``...). Line numbers do not change.
+
+    :raises CatalogError: an escape beyond one byte (``\\x141``), or bytes that
+        are not text in ``charset``, naming the line.
+    """
+    if "\\" not in text or not _NUMERIC_ESCAPE.search(text):
+        return text
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if not _NUMERIC_ESCAPE.search(line):
+            continue
+        stripped = line.lstrip()
+        if stripped.startswith("#") and not stripped.startswith(("#~", "#|")):
+            continue
+
+        def decode(match: re.Match[str], number: int = number) -> str:
+            return '"' + _decode_string(match.group(1), display, number, charset) + '"'
+
+        lines[number - 1] = _STRING.sub(decode, line)
+    return "\n".join(lines)
+
+
+def _decode_string(body: str, display: str, number: int, charset: str) -> str:
+    if not _NUMERIC_ESCAPE.search(body):
+        return body
+    out = bytearray()
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char != "\\":
+            out += char.encode(charset, "surrogateescape")
+            index += 1
+            continue
+        match = _ESCAPE.match(body, index)
+        assert match is not None  # check_po_syntax accepted the string
+        escape = match.group(0)[1:]
+        index = match.end()
+        if escape in _SIMPLE:
+            out += _SIMPLE[escape].encode("ascii")
+            continue
+        value = int(escape[1:], 16) if escape.startswith("x") else int(escape, 8)
+        if value > 0xFF:
+            raise CatalogError(f"malformed PO file: the escape \\{escape} is more than one "
+                               "byte", path=display, line=number)
+        out.append(value)
+    try:
+        decoded = bytes(out).decode(charset)
+    except UnicodeDecodeError:
+        raise CatalogError(f"malformed PO file: the escapes of this string make bytes that "
+                           f"are not {charset} text", path=display, line=number) from None
+    return "".join(_POLIB_ESCAPES.get(char, char) for char in decoded)
 
 
 def _short(text: str) -> str:

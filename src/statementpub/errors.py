@@ -13,7 +13,8 @@ Every error the library raises on purpose is a :class:`StatementpubError`::
     ├── RenderError           an engine failed while rendering
     │   ├── HtmlRenderError   the HTML edition (templates, Markdown) failed
     │   ├── PdfRenderError    WeasyPrint failed, or is not the version the tagger needs
-    │   └── EpubRenderError   pandoc failed, or the EPUB could not be completed
+    │   ├── EpubRenderError   pandoc failed, or the EPUB could not be completed
+    │   └── RenderTimeoutError  a render ran past the ``timeout`` it was given
     ├── StrictBuildError      ``strict=True`` and an edition needed a fallback
     ├── BuildError            a build could not go on: a path that does not exist, two
     │                         statements with one slug, an output folder not writable
@@ -45,6 +46,7 @@ __all__ = [
     "OptionsError",
     "PdfRenderError",
     "RenderError",
+    "RenderTimeoutError",
     "StatementError",
     "StatementpubError",
     "StrictBuildError",
@@ -167,6 +169,11 @@ class PdfRenderError(RenderError):
 
 class EpubRenderError(RenderError):
     """pandoc failed to make the EPUB edition, or its package could not be completed."""
+
+
+class RenderTimeoutError(RenderError):
+    """A render took longer than the ``timeout`` it was given (seconds); the engine
+    was stopped and nothing was returned."""
 
 
 class StrictBuildError(StatementpubError):

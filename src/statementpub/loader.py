@@ -39,12 +39,31 @@ from .model import (
     Statement,
     provide_mapping_reader,
 )
-from .text import WHITE_SPACE, check_url, fold, forbidden_character, slugify
+from .text import (
+    WHITE_SPACE,
+    check_email,
+    check_url,
+    fold,
+    forbidden_character,
+    lookalike_key,
+    shown,
+    slugify,
+)
 
-__all__ = ["MAX_SOURCE_BYTES", "load_statement", "statement_from_mapping"]
+__all__ = ["MAX_NAME_CHARS", "MAX_SIGNATORIES", "MAX_SOURCE_BYTES", "load_statement",
+           "statement_from_mapping"]
 
 #: Sources larger than this are refused (bytes): 5 MiB.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+#: Statements with more signatories than this are refused: 20,000. Build time
+#: and memory grow linearly with the names (benchmarks/scale.py); the limit
+#: keeps one build within minutes and about a GiB (docs/coordinators.md).
+MAX_SIGNATORIES = 20_000
+#: Signatory names longer than this (characters) are refused: 300. WeasyPrint
+#: balances the two columns of the signatory list by laying them out again and
+#: again, and a very long name makes that slow (a 1,000-character name took
+#: over 15 s); no organisation's name comes near it.
+MAX_NAME_CHARS = 300
 
 _KEYS = ("title", "date", "lang", "kind", "subtitle", "summary", "publisher", "links",
          "signatories", "contact", "keywords", "license", "slug", "translations")
@@ -269,31 +288,27 @@ def _check_statement(
             links.append(Link(label, url))
 
     signatories: list[Signatory] = []
-    seen_names: dict[str, int] = {}
     seq = c.sequence(root.get("signatories"), "signatories", ln("signatories"))
-    for index, item in enumerate(seq.items if seq else ()):
-        field = f"signatories[{index}]"
-        sig = _signatory(c, item, field, lang)
-        if sig is None:
-            continue
-        key = fold(sig.name).casefold()
-        if key in seen_names:
-            c.error(sig.line, field, f"duplicate signatory {sig.name!r} (also on line "
-                    f"{seen_names[key]})" if seen_names[key] else
-                    f"duplicate signatory {sig.name!r}", severity="warning")
-        else:
-            seen_names[key] = sig.line
-        signatories.append(sig)
+    items = seq.items if seq else ()
+    if len(items) > MAX_SIGNATORIES:
+        c.error(items[MAX_SIGNATORIES].line or ln("signatories"), "signatories",
+                f"{len(items):,} signatories; a statement is limited to "
+                f"{MAX_SIGNATORIES:,} (publish the full list as a separate document)")
+        items = ()
+    for index, item in enumerate(items):
+        sig = _signatory(c, item, f"signatories[{index}]", lang)
+        if sig is not None:
+            signatories.append(sig)
+    _check_duplicates(c, signatories)
 
     contact = None
     node = c.mapping(root.get("contact"), "contact", ln("contact"))
     if node is not None:
         c.keys(node, _CONTACT_KEYS, "contact")
         email = c.text(node.get("email"), "contact.email", line=node.key_line("email"))
-        if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+",
-                                                  email.strip()):
-            c.error(node.key_line("email"), "contact.email",
-                    f"{email!r} is not an e-mail address")
+        problem = check_email(email.strip()) if email is not None else None
+        if problem:
+            c.error(node.key_line("email"), "contact.email", problem)
             email = None
         contact = Contact(c.text(node.get("name"), "contact.name", line=node.key_line("name"),
                                  name=True),
@@ -369,16 +384,57 @@ def _check_statement(
     )
 
 
+def _check_duplicates(c: _Checker, signatories: Sequence[Signatory]) -> None:
+    """Look-alike and duplicate signatories (STATEMENT_FORMAT.md, "Front matter").
+
+    Names equal after NFKC, case folding and removal of default-ignorable code
+    points (:func:`~statementpub.text.lookalike_key`) are an error naming both
+    lines; names that differ only in runs of white space besides are a
+    warning, as before the format said so.
+    """
+    exact: dict[str, tuple[int, Signatory]] = {}
+    loose: dict[str, tuple[int, Signatory]] = {}
+    for index, sig in enumerate(signatories):
+        key = lookalike_key(sig.name)
+        if key in exact:
+            first_index, first = exact[key]
+            place = f"line {first.line}" if first.line else f"signatories[{first_index}]"
+            alike = "" if first.name == sig.name else (
+                " (they differ only in letter case, letter width, Unicode composition or "
+                "invisible characters: a look-alike)")
+            c.error(sig.line, f"signatories[{index}]",
+                    f"duplicate signatory {shown(sig.name)}: it reads the same as "
+                    f"{shown(first.name)} on {place}{alike}")
+            continue
+        exact[key] = (index, sig)
+        spaced = fold(key)
+        if spaced in loose:
+            first_index, first = loose[spaced]
+            c.error(sig.line, f"signatories[{index}]", f"duplicate signatory {sig.name!r} "
+                    f"(also on line {first.line})" if first.line else
+                    f"duplicate signatory {sig.name!r}", severity="warning")
+        else:
+            loose[spaced] = (index, sig)
+
+
+def _signatory_name(c: _Checker, node: YValue | None, field: str, line: int) -> str | None:
+    name = c.text(node, field, required=True, line=line, name=True)
+    if name is not None and len(name) > MAX_NAME_CHARS:
+        c.error(line, field, f"this signatory's name is {len(name):,} characters long; names "
+                f"are limited to {MAX_NAME_CHARS} (put the rest in 'note')")
+        return None
+    return name
+
+
 def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Signatory | None:
     if isinstance(item, YScalar):
-        name = c.text(item, f"{field}.name", required=True, line=item.line, name=True)
+        name = _signatory_name(c, item, f"{field}.name", item.line)
         return Signatory(name, default_lang, line=item.line) if name else None
     node = c.mapping(item, field, item.line)
     if node is None:
         return None
     c.keys(node, _SIGNATORY_KEYS, field)
-    name = c.text(node.get("name"), f"{field}.name", required=True, line=node.key_line("name"),
-                  name=True)
+    name = _signatory_name(c, node.get("name"), f"{field}.name", node.key_line("name"))
     lang = default_lang
     if node.get("lang") is not None:
         lang = c.lang(node.get("lang"), f"{field}.lang", node.key_line("lang")) or default_lang

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostic
+from .images import MAX_IMAGE_BYTES, image_problem
 from .model import (
     Block,
     BlockQuote,
@@ -54,9 +54,13 @@ from .text import (
 )
 
 __all__ = [
+    "MAX_BLOCK_CHARS",
+    "MAX_BODY_CHARS",
+    "MAX_FOOTNOTES",
     "MAX_IMAGE_BYTES",
     "MAX_INLINE_NESTING",
     "MAX_NESTING",
+    "MAX_TABLE_ROWS",
     "InlineInfo",
     "check_image_file",
     "inline_tokens",
@@ -79,11 +83,20 @@ MAX_NESTING = 16
 #: Inline elements (emphasis, strong, links) nested deeper than this are refused:
 #: WeasyPrint runs out of recursion a few hundred levels down.
 MAX_INLINE_NESTING = 32
+#: A body longer than this (characters) is refused: 1,000,000, about 500 pages.
+MAX_BODY_CHARS = 1_000_000
+#: One paragraph, heading, list item's paragraph or table cell longer than this
+#: (characters) is refused: 100,000, about 30 pages. It is one translation unit
+#: (one msgid), and one block that no renderer can split but by its lines.
+MAX_BLOCK_CHARS = 100_000
+#: Tables with more rows than this are refused (WeasyPrint's memory grows fast
+#: with a table: 2,000 rows took 958 MiB).
+MAX_TABLE_ROWS = 1_000
+#: Bodies with more footnotes than this are refused (5,000 took 939 MiB).
+MAX_FOOTNOTES = 1_000
 #: markdown-it's recursion limit (token levels): above anything MAX_NESTING lets
 #: through (a list level is two token levels; tables and footnotes add a few).
 _PARSER_NESTING = 64
-#: Images larger than this are refused (bytes): 10 MiB.
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 _HEADING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 _NOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
@@ -212,8 +225,14 @@ def parse_body(
         bad = forbidden_character(line)
         if bad:
             ctx.error(number, f"the text holds {bad}, which no edition can hold: remove it")
+    if len(text) > MAX_BODY_CHARS:
+        ctx.error(first_line, f"the body is {len(text):,} characters long; a statement's "
+                  f"body is limited to {MAX_BODY_CHARS:,} (about 500 pages)")
+        return Document((), (), MappingProxyType({})), ctx.diagnostics
     env: EnvType = {}
     tokens = _PARSER.parse(text, env)
+    if _over_limits(tokens, ctx):
+        return Document((), (), MappingProxyType({})), ctx.diagnostics
     too_deep = _too_deep(tokens)
     if too_deep is not None:
         ctx.error(ctx.line_of(too_deep), f"lists and block quotes are nested more than "
@@ -228,6 +247,42 @@ def parse_body(
     blocks, footnotes = _Converter(ctx, tokens, references).document()
     return Document(tuple(blocks), tuple(footnotes), MappingProxyType(dict(ctx.images)),
                     references), ctx.diagnostics
+
+
+def _over_limits(tokens: Sequence[Token], ctx: _BodyContext) -> bool:
+    """Report every block, table and footnote beyond the limits of
+    :data:`MAX_BLOCK_CHARS`, :data:`MAX_TABLE_ROWS` and :data:`MAX_FOOTNOTES`,
+    each at its line; whether there was any."""
+    found = report_note = False
+    rows = notes = 0
+    table: Token | None = None
+    for token in tokens:
+        if report_note and token.map:  # the first line of the note one too many
+            ctx.error(ctx.line_of(token), f"the body has more than {MAX_FOOTNOTES:,} "
+                      "footnotes (this is one too many)")
+            report_note, found = False, True
+        if token.type == "inline" and len(token.content) > MAX_BLOCK_CHARS:
+            ctx.error(ctx.line_of(token), f"this block is {len(token.content):,} characters "
+                      f"long; a paragraph, heading or table cell is limited to "
+                      f"{MAX_BLOCK_CHARS:,}: split it")
+            found = True
+        elif token.type == "table_open":
+            table, rows = token, 0
+        elif token.type == "tr_open" and table is not None:
+            rows += 1
+            if rows == MAX_TABLE_ROWS + 1:
+                ctx.error(ctx.line_of(table), f"this table has more than {MAX_TABLE_ROWS:,} "
+                          "rows: split it, or publish the data as a separate file")
+                found = True
+        elif token.type == "table_close":
+            table = None
+        elif token.type == "footnote_open":
+            notes += 1
+            report_note = report_note or notes == MAX_FOOTNOTES + 1
+    if report_note:
+        ctx.error(ctx.offset + 1, f"the body has more than {MAX_FOOTNOTES:,} footnotes")
+        found = True
+    return found
 
 
 _CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
@@ -586,108 +641,11 @@ def resolve_resource(src: str, base_dir: Path | None) -> Path | str:
     return target
 
 
-#: File name extensions of the images an edition may hold (EPUB 3 core media
-#: types), with the name of their format.
-_IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF",
-                  ".webp": "WebP", ".svg": "SVG"}
-
-
 def check_image_file(path: Path) -> str | None:
-    """Why the file at ``path`` cannot be published as an image, or ``None``.
-
-    Its format must be one of the EPUB core image types, agree with its name's
-    extension (every edition labels it by the extension), and it must be at
-    most :data:`MAX_IMAGE_BYTES`. An SVG must not hold scripts, event handlers,
-    foreign content or references to other files (:func:`svg_problem`): it is
-    copied into every edition as it is.
-    """
-    kind = _IMAGE_FORMATS.get(path.suffix.lower())
-    if kind is None:
-        return ("is not a PNG, JPEG, GIF, WebP or SVG image (by its extension): "
-                "only these can be published")
-    try:
-        size = path.stat().st_size
-        if size > MAX_IMAGE_BYTES:
-            return f"is {size} bytes; images are limited to {MAX_IMAGE_BYTES} bytes (10 MiB)"
-        with path.open("rb") as handle:
-            data = handle.read(MAX_IMAGE_BYTES + 1 if kind == "SVG" else 16)
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
-    if len(data) > MAX_IMAGE_BYTES:
-        return f"is larger than {MAX_IMAGE_BYTES} bytes (10 MiB)"
-    magic = {
-        "PNG": data.startswith(b"\x89PNG"),
-        "JPEG": data.startswith(b"\xff\xd8\xff"),
-        "GIF": data.startswith((b"GIF87a", b"GIF89a")),
-        "WebP": data.startswith(b"RIFF") and data[8:12] == b"WEBP",
-        "SVG": True,
-    }[kind]
-    if not magic:
-        return f"is not a {kind} file, though its name says so"
-    if kind == "SVG":
-        problem = svg_problem(data)
-        if problem:
-            return f"is not a safe SVG image: it {problem}"
-    return None
-
-
-_SVG_FORBIDDEN = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler",
-                            "listener", "audio", "video"})
-_CSS_FETCH = re.compile(r"@import|url\(\s*(?![\s'\"]*#)", re.I)
-
-
-def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
-
-
-def _svg_reference_ok(value: str) -> bool:
-    value = value.strip()
-    return value.startswith("#") or re.match(r"data:image/(png|jpeg|gif|webp)[;,]", value,
-                                             re.I) is not None
-
-
-def svg_problem(data: bytes) -> str | None:
-    """Why an SVG document is unsafe to publish, or ``None``.
-
-    Refused: DOCTYPEs and entities (entity expansion, external entities),
-    style-sheet processing instructions, ``script``/``foreignObject`` and other
-    active or embedding elements, ``on*`` event handlers, references
-    (``href``, CSS ``url()``/``@import``) to anything but a fragment of the
-    image itself or an inline raster image, and animations that change a link.
-    """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return "is not UTF-8 text"
-    if re.search(r"<!DOCTYPE|<!ENTITY", text, re.I):
-        return "has a DOCTYPE or entity declarations"
-    if re.search(r"<\?xml-stylesheet", text, re.I):
-        return "names a style sheet"
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        return f"is not well-formed XML ({exc})"
-    if _local(str(root.tag)).lower() != "svg":
-        return "is not an SVG document"
-    for element in root.iter():
-        name = _local(str(element.tag))
-        if name.lower() in _SVG_FORBIDDEN:
-            return f"holds a <{name}> element"
-        if name.lower() == "style" and _CSS_FETCH.search(element.text or ""):
-            return "has a style sheet that loads other files"
-        for attribute, value in element.attrib.items():
-            local = _local(attribute)
-            if local.lower().startswith("on"):
-                return f"has an event handler ({local})"
-            if local.lower() == "href" and not _svg_reference_ok(value):
-                return f"refers to {value!r}"
-            if local.lower() == "style" and _CSS_FETCH.search(value):
-                return "has a style that loads other files"
-            if _CSS_FETCH.search(value) and local.lower() not in ("d", "points"):
-                return f"has an attribute ({local}) that loads other files"
-            if local == "attributeName" and _local(value).lower() == "href":
-                return "animates a link"
-    return None
+    """Why the file at ``path`` cannot be published as an image, or ``None``
+    (:func:`statementpub.images.image_problem`: decoded with Pillow, or an SVG
+    held to an allow-list; hard links refused)."""
+    return image_problem(path)
 
 
 def _link_label(children: list[Token], index: int) -> str:

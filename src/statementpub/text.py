@@ -13,8 +13,9 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-__all__ = ["WHITE_SPACE", "check_url", "describe_character", "fold", "forbidden_character",
-           "shown", "slugify"]
+__all__ = ["WHITE_SPACE", "check_email", "check_url", "describe_character", "fold",
+           "forbidden_character", "lookalike_key", "shown", "slugify",
+           "strip_default_ignorables"]
 
 #: White space in the format's sense: space, tab, line feed and carriage return
 #: only. No-break spaces (U+00A0, U+202F, U+2007) and the word joiner are text.
@@ -86,6 +87,60 @@ def check_url(url: str, *, allow_fragment: bool) -> str | None:
         return f"URL {shown(url)} has no host"
     if scheme == "mailto" and len(url) <= len("mailto:"):
         return f"URL {shown(url)} has no address"
+    return None
+
+
+#: Unicode's default-ignorable code points (DerivedCoreProperties.txt,
+#: Default_Ignorable_Code_Point, Unicode 15.1): characters that display as
+#: nothing, such as the zero-width space, the word joiner and the byte order mark.
+_DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+
+
+def strip_default_ignorables(text: str) -> str:
+    """``text`` without Unicode's default-ignorable code points (zero-width
+    space, word joiner, byte order mark, soft hyphen, variation selectors...)."""
+    return _DEFAULT_IGNORABLE.sub("", text)
+
+
+def lookalike_key(name: str) -> str:
+    """What two names that read the same have in common (STATEMENT_FORMAT.md,
+    "Front matter": look-alike signatories).
+
+    Unicode NFKC normalisation (NFC against NFD, full-width letters, ligatures),
+    case folding and removal of default-ignorable code points, repeated until
+    stable (UAX #31's NFKC_Casefold, which case folding can disturb).
+    """
+    key = strip_default_ignorables(name)
+    for _ in range(3):
+        folded = strip_default_ignorables(unicodedata.normalize("NFKC", key).casefold())
+        if folded == key:
+            break
+        key = folded
+    return key
+
+
+#: An e-mail address and nothing more (RFC 5322 dot-atom local part, without
+#: the characters a ``mailto:`` URL gives a meaning to: ``? & = % # /``), and
+#: a domain of dot-separated labels (letters and digits of any script, inner
+#: hyphens).
+_EMAIL = re.compile(r"[\w!$'*+^`{|}~-]+(?:\.[\w!$'*+^`{|}~-]+)*"
+                    r"@(?:[^\W_](?:[^\W_]|-)*(?<!-)\.)+[^\W_](?:[^\W_]|-)*(?<!-)")
+
+
+def check_email(value: str) -> str | None:
+    """Why ``value`` is not an e-mail address as ``contact.email`` takes it, or
+    ``None``: ``name@domain``, nothing more (no ``mailto:``, no ``?bcc=`` or
+    other parameters, one address)."""
+    if value.lower().startswith("mailto:"):
+        return f"{shown(value)} is a mailto: link: write the address only (name@domain)"
+    if "?" in value or "&" in value:
+        return (f"{shown(value)} has mailto: parameters (such as ?bcc= or &body=): "
+                "write the address only (name@domain)")
+    if _EMAIL.fullmatch(value) is None:
+        return f"{shown(value)} is not an e-mail address (name@domain)"
     return None
 
 

@@ -34,7 +34,7 @@ import yaml
 
 from ..edition import Edition, Labels
 from ..edition.nodes import plain_text
-from ..errors import EpubRenderError
+from ..errors import EpubRenderError, RenderTimeoutError
 from ..langtags import same_language
 from ..resources import styles_dir
 from .html import harden_html
@@ -121,10 +121,13 @@ def markdown_literal(value: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(value.split()))
 
 
-def html_to_epub(html: str, edition: Edition, *, has_images: bool) -> bytes:
+def html_to_epub(html: str, edition: Edition, *, has_images: bool,
+                 timeout: float | None = None) -> bytes:
     """Make the EPUB 3 of ``edition`` from its pandoc-flavour HTML.
 
+    :param timeout: seconds pandoc may take (default 120), then it is killed.
     :raises EpubRenderError: pandoc failed or the package could not be completed.
+    :raises RenderTimeoutError: pandoc took longer than ``timeout``.
     """
     statement = edition.statement
     epoch = int(_dt.datetime.combine(statement.date, _dt.time(12),
@@ -143,10 +146,14 @@ def html_to_epub(html: str, edition: Edition, *, has_images: bool) -> bytes:
             "--to=epub3", f"--metadata-file={meta}",
             "--epub-title-page=true", "--split-level=1", f"--output={output}", str(source),
         ]
+        limit = 120.0 if timeout is None else timeout
         try:
-            result = subprocess.run(command, env=env, capture_output=True, timeout=120,
+            result = subprocess.run(command, env=env, capture_output=True, timeout=limit,
                                     check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+        except subprocess.TimeoutExpired:
+            raise RenderTimeoutError(f"the EPUB took longer than {limit:g} s: pandoc was "
+                                     "stopped") from None
+        except OSError as exc:
             raise EpubRenderError(f"pandoc could not run: {exc}") from exc
         if result.returncode != 0:
             raise EpubRenderError("pandoc failed to make the EPUB: "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,6 +51,8 @@ from ..edition.nodes import (
     Table,
     ThematicBreak,
 )
+from ..errors import HtmlRenderError
+from ..images import ImageRefused, read_image
 from ..langtags import same_language
 from ..resources import styles_dir
 
@@ -145,14 +148,26 @@ def _escape(text: str) -> Markup:
 @lru_cache(maxsize=64)
 def _data_uri_cached(path: Path, mtime_ns: int, size: int) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    try:
+        # read once and checked again: what an edition holds is what was checked,
+        # even if the file changed since the statement was loaded
+        data = read_image(path)
+    except ImageRefused as exc:
+        raise HtmlRenderError(f"image {path.name!r} {exc}") from None
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _data_uri(path: Path) -> str:
+    """The image at ``path`` as a ``data:`` URI.
+
+    :raises HtmlRenderError: the file is gone or is no longer a publishable
+        image (:func:`statementpub.images.read_image`).
+    """
     try:
         info = path.stat()
-    except OSError:
-        return ""
+    except OSError as exc:
+        raise HtmlRenderError(f"image {path.name!r} cannot be read: "
+                              f"{exc.strerror or exc}") from None
     return _data_uri_cached(path, info.st_mtime_ns, info.st_size)
 
 
@@ -164,6 +179,37 @@ class _Ctx:
 #: A run of this many characters without a space may be part of a word longer
 #: than the line.
 _LONG_WORD = re.compile(r"\S{24,}")
+#: A run longer than this (longer than any line of the page) gets a break
+#: opportunity, a zero-width space, every :data:`CHUNK` characters in the print
+#: HTML. WeasyPrint 70 lays out a word it cannot break at a line-break
+#: opportunity by shaping all the rest of it again for every line
+#: (``text/line_break.py``, ``split_first_line``: the short-text shortcut needs
+#: a break opportunity), so time grows with the square of the word: 10 KB
+#: took 24 s, 40 KB 99 s. With a break opportunity every few characters the
+#: shortcut holds and the time is linear. The zero-width space draws nothing
+#: and is not in the PDF's text (``pdftotext`` shows the word whole).
+VERY_LONG = 120
+#: Characters between two inserted break opportunities in a very long run.
+CHUNK = 16
+_ZWSP = "\u200b"
+
+
+def _chunked(run: str) -> str:
+    """``run`` with a zero-width space every :data:`CHUNK` characters, never
+    inside a grapheme cluster (not before a combining mark or after a joiner)."""
+    if len(run) <= VERY_LONG:
+        return run
+    out: list[str] = []
+    start = 0
+    while start < len(run):
+        end = min(start + CHUNK, len(run))
+        while end < len(run) and (unicodedata.category(run[end]).startswith("M")
+                                  or run[end] in "\u200d\ufe0e\ufe0f"
+                                  or run[end - 1] == "\u200d"):
+            end += 1
+        out.append(run[start:end])
+        start = end
+    return _ZWSP.join(out)
 
 
 def _long_words(text: str) -> Markup:
@@ -171,12 +217,15 @@ def _long_words(text: str) -> Markup:
     ``span.long-word`` (print flavour). WeasyPrint 70 cannot break a word that
     emphasis splits into two boxes (``**pneumono**ultra...``) even under
     ``overflow-wrap: anywhere``, so the line would run past the page; print.css
-    lets such a run break between any two characters (``word-break: break-all``)."""
+    lets such a run break between any two characters (``word-break: break-all``).
+    A run longer than :data:`VERY_LONG` also gets break opportunities
+    (:func:`_chunked`), which keep WeasyPrint's time linear in its length."""
     out: list[Markup] = []
     position = 0
     for match in _LONG_WORD.finditer(text):
         out.append(_escape(text[position:match.start()]))
-        out.append(Markup('<span class="long-word">{}</span>').format(_escape(match.group(0))))
+        out.append(Markup('<span class="long-word">{}</span>').format(
+            _escape(_chunked(match.group(0)))))
         position = match.end()
     out.append(_escape(text[position:]))
     return Markup("").join(out)
@@ -398,11 +447,15 @@ def render_edition_html(
         css = stylesheet("fonts.css", "base.css", "print.css")
     else:
         css = ""
+    def shown(value: str) -> str | Markup:
+        # print: long words break, in time linear in their length (_long_words)
+        return _long_words(value) if flavour == "print" else value
+
     signatories = []
     for sig in edition.signatories:
         name = sig.name
         signatories.append({
-            "name": name.value,
+            "name": shown(name.value),
             "lang": lang_attr(name.lang, lang),
             "url": sig.url,
             "note": _inlines(sig.note.content, ctx, sig.note.lang) if sig.note else None,
@@ -417,14 +470,14 @@ def render_edition_html(
         if pub.logo is not None:
             logo = {"src": _data_uri(pub.logo.path), "alt": pub.logo.alt.value,
                     "lang": lang_attr(pub.logo.alt.lang, lang)}
-        publisher = {"name": pub.name.value, "lang": lang_attr(pub.name.lang, lang),
+        publisher = {"name": shown(pub.name.value), "lang": lang_attr(pub.name.lang, lang),
                      "url": pub.url, "logo": logo}
     contact = None
     if edition.contact is not None:
         c = edition.contact
-        contact = {"name": c.name.value if c.name else None,
+        contact = {"name": shown(c.name.value) if c.name else None,
                    "name_lang": lang_attr(c.name.lang, lang) if c.name else Markup(""),
-                   "email": c.email, "phone": c.phone}
+                   "email": c.email, "phone": shown(c.phone) if c.phone else None}
 
     def para(value: Para) -> dict[str, Any]:
         return {"value": _inlines(value.content, ctx, value.lang),
@@ -443,9 +496,12 @@ def render_edition_html(
         "css": Markup(css + extra_css.replace("<", "\\3c ")),
         "title": label(edition.title),
         "title_text": edition.title.value,
+        "title_shown": shown(edition.title.value),
         "subtitle": para(edition.subtitle) if edition.subtitle else None,
         "summary": [para(p) for p in edition.summary],
-        "links": [{"label": label(link.label), "url": link.url} for link in edition.links],
+        "links": [{"label": {"value": shown(link.label.value),
+                             "lang": lang_attr(link.label.lang, lang)}, "url": link.url}
+                  for link in edition.links],
         "kind": label(lab.kind),
         "date_iso": statement.date.isoformat(),
         "date": label(lab.date),
