@@ -102,13 +102,14 @@ class Build:
     process it starts is in its process group), with its own ``TMPDIR``."""
 
     def __init__(self, args: list[str], tmpdir: Path, *, pause: str | None = None,
-                 preexec: Callable[[], object] | None = None) -> None:
+                 preexec: Callable[[], object] | None = None,
+                 command: tuple[str, ...] = ("-m", "statementpub", "build")) -> None:
         env = {**os.environ, "TMPDIR": str(tmpdir)}
         env.pop(PAUSE, None)
         if pause:
             env[PAUSE] = pause
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "statementpub", "build", *args],
+            [sys.executable, *command, *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, start_new_session=True, preexec_fn=preexec)
         self.stderr = b""
@@ -233,6 +234,38 @@ def test_pdf_workers_die_with_a_killed_build_and_release_its_pipes(
                              "--format", "epub"], tmpdir_)
     assert status == 0, err
     assert temporary_folders(tmpdir_) == []
+
+
+_SERVICE = """
+import sys
+from statementpub.build import build_many
+
+def stage(name):
+    if name == "rendering":
+        print("statementpub: paused at rendering", file=sys.stderr, flush=True)
+        sys.stdin.readline()
+
+build_many(sys.argv[2:], out_dir=sys.argv[1], formats=["pdf", "epub"], jobs=2, stage=stage)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+def test_pdf_workers_die_with_a_program_that_calls_the_api(
+        tmp_path: Path, tmpdir_: Path, signum: int) -> None:
+    """A service that calls ``build_many`` and sets no signal handler: SIGTERM's default
+    action kills it as SIGKILL does, and its workers and pandoc still die with it."""
+    sources = [statement(tmp_path / name, title, signatories=300, catalog=False)
+               for name, title in (("water", "Water is a right"), ("air", "Air is a right"))]
+    run = Build([str(tmp_path / "out"), *map(str, sources)], tmpdir_,
+                command=("-c", _SERVICE))
+    run.wait_paused("rendering")
+    assert len(group_members(run.proc.pid)) >= 3
+    os.kill(run.proc.pid, signum)
+    status, _ = run.finish(timeout=60)
+    assert status == -signum
+    assert wait_for_no_member(run.proc.pid) == []
+    assert not [name for name in temporary_folders(tmpdir_) if name.startswith("weasyprint-")]
+    assert not (tmp_path / "out").exists() or files(tmp_path / "out") == {}
 
 
 # ---- inputs changed while a build runs ------------------------------------------------------
