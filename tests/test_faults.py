@@ -94,7 +94,8 @@ def wait_for_no_member(pgid: int, timeout: float = 20) -> list[int]:
 
 def temporary_folders(tmpdir: Path) -> list[str]:
     return sorted(p.name for p in tmpdir.iterdir()
-                  if p.name.startswith(("weasyprint-", "statementpub-epub-")))
+                  if p.name.startswith(("weasyprint-", "statementpub-fonts-",
+                                        "statementpub-epub-")))
 
 
 class Build:
@@ -228,7 +229,7 @@ def test_pdf_workers_die_with_a_killed_build_and_release_its_pipes(
     os.kill(run.proc.pid, signal.SIGKILL)
     run.finish(timeout=60)  # returns: no worker holds the pipes
     assert wait_for_no_member(run.proc.pid) == []
-    assert not [name for name in temporary_folders(tmpdir_) if name.startswith("weasyprint-")]
+    assert not [name for name in temporary_folders(tmpdir_) if "epub" not in name]
     # pandoc's folder, left by the killed process, is removed by the next build
     status, err = cli_build([str(sources[0]), "--out", str(tmp_path / "out"),
                              "--format", "epub"], tmpdir_)
@@ -264,7 +265,7 @@ def test_pdf_workers_die_with_a_program_that_calls_the_api(
     status, _ = run.finish(timeout=60)
     assert status == -signum
     assert wait_for_no_member(run.proc.pid) == []
-    assert not [name for name in temporary_folders(tmpdir_) if name.startswith("weasyprint-")]
+    assert not [name for name in temporary_folders(tmpdir_) if "epub" not in name]
     assert not (tmp_path / "out").exists() or files(tmp_path / "out") == {}
 
 
@@ -549,3 +550,22 @@ def test_leftover_temporary_files_are_removed_by_the_next_build(tmp_path: Path) 
     build(source, out_dir=out, formats=["html"])
     assert not leftover.exists() and unrelated.exists()
 
+
+
+def test_a_killed_sequential_build_leaves_its_fonts_folder_to_the_next(
+        tmp_path: Path, tmpdir_: Path) -> None:
+    """With one PDF the build renders it itself; killed, it cannot remove its fonts
+    folder: that folder is named after it, and the next build removes it."""
+    source = statement(tmp_path / "water", catalog=False, signatories=300)
+    out = tmp_path / "out"
+    run = Build([str(source), "--out", str(out), "--format", "pdf", "--jobs", "1"], tmpdir_,
+                pause="rendered")
+    run.wait_paused("rendered")
+    os.kill(run.proc.pid, signal.SIGKILL)
+    run.finish(timeout=60)
+    assert [name for name in temporary_folders(tmpdir_)
+            if name.startswith(f"statementpub-fonts-{run.proc.pid}-")]
+    status, err = cli_build([str(source), "--out", str(out), "--format", "pdf", "--force",
+                             "--jobs", "1"], tmpdir_)
+    assert status == 0, err
+    assert temporary_folders(tmpdir_) == []

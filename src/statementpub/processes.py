@@ -11,10 +11,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import shutil
 import signal
 import sys
+import tempfile
+from pathlib import Path
 
-__all__ = ["ask_for_parent_death_signal", "pid_alive"]
+__all__ = ["ask_for_parent_death_signal", "make_temporary_folder", "pid_alive",
+           "remove_abandoned_folders"]
 
 #: ``prctl`` option: the signal a process gets when its parent dies (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
@@ -47,3 +51,31 @@ def pid_alive(pid: int) -> bool:
     except (OverflowError, ValueError):
         return False
     return True
+
+
+def make_temporary_folder(prefix: str) -> Path:
+    """A new folder ``<prefix><pid>-<random>`` in the temporary folder, made after
+    removing those of processes that no longer run (:func:`remove_abandoned_folders`).
+
+    :raises OSError: the temporary folder is not writable.
+    """
+    remove_abandoned_folders(prefix)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+def remove_abandoned_folders(prefix: str) -> None:
+    """Remove the folders ``<prefix><pid>-*`` of the temporary folder that belong to this
+    user and to a process that no longer runs (one killed with SIGKILL, which could not
+    remove its own)."""
+    try:
+        candidates = list(Path(tempfile.gettempdir()).glob(f"{prefix}*-*"))
+    except OSError:
+        return
+    for folder in candidates:
+        pid = folder.name[len(prefix):].split("-", 1)[0]
+        try:
+            owned = folder.is_dir() and folder.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if owned and pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)

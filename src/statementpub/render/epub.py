@@ -22,7 +22,6 @@ import datetime as _dt
 import io
 import os
 import re
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -39,7 +38,7 @@ from ..edition import Edition, Labels
 from ..edition.nodes import plain_text
 from ..errors import EpubRenderError
 from ..langtags import same_language
-from ..processes import ask_for_parent_death_signal, pid_alive
+from ..processes import ask_for_parent_death_signal, remove_abandoned_folders
 from ..resources import styles_dir
 from .html import harden_html
 
@@ -234,23 +233,8 @@ _TMP_PREFIX = "statementpub-epub-"
 def _temporary_folder() -> tempfile.TemporaryDirectory[str]:
     """A temporary folder named after this process, made after removing the folders
     that processes which no longer run left behind (a build killed with SIGKILL)."""
-    _remove_abandoned_folders()
+    remove_abandoned_folders(_TMP_PREFIX)
     return tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-")
-
-
-def _remove_abandoned_folders() -> None:
-    try:
-        candidates = list(Path(tempfile.gettempdir()).glob(f"{_TMP_PREFIX}*-*"))
-    except OSError:
-        return
-    for folder in candidates:
-        pid = folder.name[len(_TMP_PREFIX):].split("-", 1)[0]
-        try:
-            owned = folder.is_dir() and folder.stat().st_uid == os.getuid()
-        except OSError:
-            continue
-        if owned and pid.isdigit() and not pid_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _dies_with_us() -> Any:
