@@ -112,7 +112,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: edition -> units and catalogs -> loader -> model). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("errors", "text", "langtags", "resources", "options", "model", "images",
-              "edition.nodes", "htmlcheck", "pdfinspect", "validate"),
+              "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes"),
     "loader": ("frontmatter", "markdown", "loader"),
     "units and catalogs": ("units", "catalogs", "translate", "i18n", "extract_ui"),
     "edition": ("edition",),

@@ -13,8 +13,10 @@ this module provides it to :mod:`statementpub.model` when it is imported
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import difflib
+import hashlib
 import re
 import stat
 from collections.abc import Mapping, Sequence
@@ -47,7 +49,7 @@ from .text import (
     forbidden_character,
     lookalike_key,
     shown,
-    slugify,
+    title_slug,
 )
 
 __all__ = ["MAX_NAME_CHARS", "MAX_SIGNATORIES", "MAX_SOURCE_BYTES", "load_statement",
@@ -330,8 +332,7 @@ def _check_statement(
     if slug is not None and not _SLUG.match(slug):
         c.error(ln("slug"), "slug", f"slug {slug!r} may hold only a-z, 0-9 and '-'")
     if slug is None:
-        slug = default_slug(source_path) if not from_mapping else \
-            re.sub(r"[^a-z0-9]+", "-", slugify(title or "")).strip("-")
+        slug = default_slug(source_path) if not from_mapping else title_slug(title or "")
         if not slug:
             c.error(1, "slug", "cannot derive a file name from the source's name: "
                     "set 'slug' (a-z, 0-9 and '-')")
@@ -544,7 +545,7 @@ def load_statement(path: str | Path) -> Statement:
         raise StatementError([*diags, *exc.diagnostics]) from None
     if diags:
         raise StatementError(diags)
-    return statement
+    return dataclasses.replace(statement, source_sha256=hashlib.sha256(data).hexdigest())
 
 
 def _to_yvalue(value: Any, field: str, problems: list[Diagnostic]) -> YValue:

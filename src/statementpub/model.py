@@ -245,7 +245,9 @@ class Statement:
     ``lines`` maps a front-matter field path (``"title"``, ``"links[0].label"``,
     ``"signatories[3].note"``) to the 1-based line of its key in the source
     (absent for data that came from a mapping). ``summary`` holds the lede's
-    paragraphs, each an :class:`Inline`.
+    paragraphs, each an :class:`Inline`. ``source_sha256`` is the SHA-256 (hex)
+    of exactly the bytes the statement was read from (``None`` for a mapping):
+    incremental builds key on it, never on the file as it may be by then.
     """
 
     title: str
@@ -267,6 +269,7 @@ class Statement:
     base_dir: Path | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     warnings: tuple[Any, ...] = ()
+    source_sha256: str | None = None
 
     @property
     def stem(self) -> str:

@@ -1,21 +1,29 @@
 """Text rules of the statement format, in one place (STATEMENT_FORMAT.md).
 
 White space and the msgid rule (:func:`fold`), generated identifiers
-(:func:`slugify`), characters no edition can hold (:func:`forbidden_character`),
-the URL schemes a statement may use (:func:`check_url`) and how a value is
-shown in a message (:func:`shown`). A leaf module: it imports nothing of the
-package.
+(:func:`slugify`) and file names (:func:`title_slug`), characters no edition
+can hold (:func:`forbidden_character`), the URL schemes a statement may use
+(:func:`check_url`) and how a value is shown in a message (:func:`shown`). A
+leaf module: it imports nothing of the package.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from anyascii import anyascii
+
 __all__ = ["WHITE_SPACE", "check_email", "check_url", "describe_character", "fold",
            "forbidden_character", "lookalike_key", "shown", "slugify",
-           "strip_default_ignorables"]
+           "strip_default_ignorables", "title_slug"]
+
+#: The longest slug :func:`title_slug` makes (characters, all ASCII): output names
+#: ``<slug>.<lang>.<ext>`` and their temporary names stay far below the 255 bytes
+#: file systems allow.
+MAX_TITLE_SLUG = 80
 
 #: White space in the format's sense: space, tab, line feed and carriage return
 #: only. No-break spaces (U+00A0, U+202F, U+2007) and the word joiner are text.
@@ -150,3 +158,28 @@ def slugify(text: str) -> str:
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "section"
+
+
+def title_slug(title: str) -> str:
+    """The slug of a statement that has no file (``Statement.from_mapping``), from its
+    title: ``Qué pedimos`` -> ``que-pedimos``.
+
+    Accented Latin letters lose their accents (as :func:`slugify`); a title with no
+    ASCII letter or digit is transliterated (anyascii: ``Вода для всех`` ->
+    ``voda-dlya-vsekh``, ``水是人权`` -> ``shuishirenquan``); a title that gives
+    nothing either way gets ``s-`` and 12 hexadecimal digits of its SHA-256. At
+    most :data:`MAX_TITLE_SLUG` characters, cut at a ``-`` where there is one.
+    """
+    decomposed = unicodedata.normalize("NFKD", title)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:
+        slug = re.sub(r"[^a-z0-9]+", "-", anyascii(title).lower()).strip("-")
+    if not slug:
+        return "s-" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    if len(slug) > MAX_TITLE_SLUG:
+        cut = slug[:MAX_TITLE_SLUG + 1]
+        slug = cut[:cut.rfind("-")] if cut.rfind("-") > MAX_TITLE_SLUG // 2 \
+            else slug[:MAX_TITLE_SLUG]
+        slug = slug.strip("-")
+    return slug

@@ -2,10 +2,24 @@
 
 The manifest records, for each output file, a key (a hash of the source, the
 language's catalog, the images, the library version and its styles,
-templates and interface catalogs, the format and the options) and the hash of
-the bytes written. An output whose key is unchanged and whose file still has
-those bytes is up to date and is not rendered again. This module computes
-keys and reads the manifest; :mod:`statementpub.build.write` writes it.
+templates and interface catalogs, the format and the options), the hash of
+the bytes written and the statement it was made from (``source``). An output
+whose key is unchanged and whose file still has those bytes is up to date and
+is not rendered again.
+
+The source and the catalogs enter the key as the hashes of exactly the bytes
+the build read and rendered (``Statement.source_sha256``,
+``Edition.catalog_sha256``), never of the files as they are by the time the
+build records them: a catalog saved while a build runs makes the next build
+render it. Images are hashed when the build is planned, before any renderer
+reads them; one changed after that is rendered again by the next build.
+
+Several builds may write into one folder at once: each updates the manifest
+under an exclusive lock (:func:`locked`, ``fcntl.flock`` on the output folder
+itself, so no lock file is left in it), reading it again under the lock and
+merging its own entries in, so that no build loses another's entries. This
+module computes keys and reads the manifest; :mod:`statementpub.build.write`
+writes it.
 """
 
 from __future__ import annotations
@@ -13,7 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,8 +37,8 @@ from ..edition import Edition
 from ..model import Statement
 from ..render.pdf import _DEFAULT_EPOCH as DEFAULT_EPOCH
 
-__all__ = ["MANIFEST_NAME", "manifest_bytes", "output_key", "read_manifest", "sha256",
-           "statement_inputs", "up_to_date"]
+__all__ = ["MANIFEST_NAME", "locked", "manifest_bytes", "output_key",
+           "read_manifest", "sha256", "source_id", "statement_inputs", "up_to_date"]
 
 #: The bookkeeping of incremental builds, in the output folder.
 MANIFEST_NAME = ".statementpub-manifest.json"
@@ -83,7 +98,9 @@ def _file_hash(path: Path | None, memo: dict[Path, str]) -> str | None:
 def statement_inputs(statement: Statement, memo: dict[Path, str]) -> dict[str, Any]:
     """What every edition of ``statement`` is made from, besides its catalog
     (``memo`` keeps the hash of each file read, for one build)."""
-    if statement.path is not None and statement.path.is_file():
+    if statement.source_sha256 is not None:  # the bytes the loader read and parsed
+        source: str | None = statement.source_sha256
+    elif statement.path is not None and statement.path.is_file():
         source = _file_hash(statement.path, memo)
     else:  # a Statement made in memory: its value is its input
         source = sha256(repr(statement).encode("utf-8"))
@@ -101,13 +118,43 @@ def output_key(inputs: dict[str, Any], edition: Edition, fmt: str,
         "library": _library_fingerprint(),
         "inputs": inputs,
         "lang": edition.lang,
-        "catalog": _file_hash(edition.catalog_path, memo),
+        "catalog": edition.catalog_sha256 or _file_hash(edition.catalog_path, memo),
         "format": fmt,
         # the HTML edition links to the others; the PDF's fonts carry this date
         "languages": list(langs) if fmt == "html" else None,
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH) if fmt == "pdf" else None,
     }
     return sha256(json.dumps(parts, sort_keys=True).encode("utf-8"))
+
+
+def source_id(statement: Statement) -> str:
+    """What the manifest records as an output's origin: the statement file's absolute
+    path, or ``<mapping: TITLE>`` for a statement made in memory."""
+    if statement.path is not None:
+        return str(statement.path.resolve())
+    return f"<mapping: {statement.title}>"
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the exclusive lock of ``out``'s manifest: ``fcntl.flock`` on the folder
+    ``out`` (it blocks while another build holds it; the kernel releases it when the
+    holder exits, however it ends). Where ``fcntl`` is missing (Windows) nothing is
+    locked.
+
+    :raises OSError: ``out`` cannot be opened.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
 
 
 def read_manifest(out: Path) -> dict[str, dict[str, str]]:
@@ -127,10 +174,8 @@ def read_manifest(out: Path) -> dict[str, dict[str, str]]:
             and isinstance(entry.get("sha256"), str)}
 
 
-def manifest_bytes(out: Path, updates: dict[str, dict[str, str]]) -> bytes:
-    """The manifest with ``updates`` merged into it (as it is on disk now), as bytes."""
-    outputs = read_manifest(out)
-    outputs.update(updates)
+def manifest_bytes(outputs: dict[str, dict[str, str]]) -> bytes:
+    """The manifest of ``outputs`` (entries by file name), as bytes."""
     data = {"format": _MANIFEST_FORMAT, "outputs": dict(sorted(outputs.items()))}
     return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
 

@@ -4,12 +4,13 @@ and what ``strict`` refuses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..edition import Edition, make_edition
-from ..errors import Diagnostic, StatementpubError, StrictBuildError
+from ..errors import BuildError, Diagnostic, StatementpubError, StrictBuildError
 from ..i18n import interface
 from ..loader import load_statement
 from ..model import Statement
@@ -19,7 +20,11 @@ from .manifest import output_key, statement_inputs, up_to_date
 from .reports import BatchResult
 from .sources import default_languages
 
-__all__ = ["Job", "Output", "alternates", "plan"]
+__all__ = ["MAX_FILE_NAME_BYTES", "Job", "Output", "alternates", "plan"]
+
+#: The longest output file name (bytes): the limit of common file systems (ext4, XFS,
+#: tmpfs, APFS, NTFS in characters).
+MAX_FILE_NAME_BYTES = 255
 
 
 @dataclass
@@ -64,19 +69,26 @@ def alternates(job: Job) -> list[Alternate]:
 
 def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
          formats: Sequence[str], out: Path, strict: bool, force: bool,
-         manifest: dict[str, dict[str, str]], memo: dict[Path, str]) -> None:
-    """Load ``source`` into ``job``, make its editions and list its outputs.
+         manifest: dict[str, dict[str, str]], memo: dict[Path, str],
+         stage: Callable[[str], None] | None = None) -> None:
+    """Load ``source`` into ``job``, make its editions and list its outputs (``stage`` is
+    told ``loaded`` and ``editions``, see :func:`~statementpub.build.build_many`).
 
     :raises StatementError: the source breaks the format.
     :raises LanguageTagError: one of ``langs`` is not a BCP 47 tag.
     :raises CatalogError, InterfaceLanguageError: an edition cannot be made.
     :raises StrictBuildError: ``strict`` and the source has warnings.
+    :raises BuildError: an output's file name would be too long for the file system.
     """
     statement = source if isinstance(source, Statement) else load_statement(source)
     job.statement = statement
+    if stage is not None:
+        stage("loaded")
     requested = list(langs) if langs else default_languages(statement)
     tags = language_tags(requested, path=statement.path)
     job.editions = [make_edition(statement, tag) for tag in tags]
+    if stage is not None:
+        stage("editions")
     if strict:
         # A warning is about the source: no edition is built. A fallback is about one
         # language: that edition is refused (nothing written for it), the others are built.
@@ -101,6 +113,10 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
     for edition in job.editions:
         for fmt in formats:
             path = out / f"{statement.slug}.{edition.lang}.{fmt}"
+            if len(os.fsencode(path.name)) > MAX_FILE_NAME_BYTES:
+                raise BuildError(
+                    f"{statement.path or '<statement>'}: the file name {path.name!r} is "
+                    f"longer than {MAX_FILE_NAME_BYTES} bytes: set a shorter 'slug'")
             key = output_key(inputs, edition, fmt, langs_built, memo)
             stale = force or not up_to_date(path, key, manifest.get(path.name))
             job.outputs.append(Output(path, edition, fmt, key, stale))

@@ -36,7 +36,7 @@ from .plan import Job, Output, alternates, plan
 from .reports import BatchResult, BuildReport, Progress
 from .write import write_outputs
 
-__all__ = ["build", "build_many"]
+__all__ = ["STAGES", "build", "build_many"]
 
 _Items = list[tuple[Job, Output]]
 
@@ -58,8 +58,17 @@ def _options(options: Options | None, **keywords: Any) -> Options:
     return options
 
 
+#: The stages of a build, in order, as :func:`build_many` tells ``stage``.
+STAGES = ("loaded", "editions", "planned", "rendering", "rendered", "writing", "written")
+
+
 def _run(sources: Sequence[str | Path | Statement], options: Options,
-         progress: Callable[[Progress], None] | None) -> list[BatchResult]:
+         progress: Callable[[Progress], None] | None,
+         stage: Callable[[str], None] | None = None) -> list[BatchResult]:
+    def at(name: str) -> None:
+        if stage is not None:
+            stage(name)
+
     chosen = check_formats(options.formats)
     check_jobs(options.jobs)
     workers_ = options.jobs if options.jobs is not None else workers.cores()
@@ -74,7 +83,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         job = Job(path or Path("<statement>"))
         jobs_.append(job)
         try:
-            plan(job, source, langs, chosen, out, strict, force, manifest, memo)
+            plan(job, source, langs, chosen, out, strict, force, manifest, memo, at)
         except StatementpubError as exc:
             job.error = exc
     slugs: dict[str, Path] = {}
@@ -105,10 +114,15 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         job.finished = True
         finished += 1
         if job.error is None:
+            at("rendered")
             try:
-                job.result = BatchResult(job.source, report=write_outputs(job, out))
+                job.result = BatchResult(job.source, report=write_outputs(
+                    job, out, force=force, stage=at))
             except OSError as exc:
-                job.error = BuildError(f"{out}: cannot write: {exc}")
+                job.error = BuildError(f"{out}: cannot write: {exc.strerror or exc}"
+                                       + (f": {exc.filename}" if exc.filename else ""))
+            except StatementpubError as exc:
+                job.error = exc
             if job.error is None and job.refused is not None:
                 job.error = job.refused
         if job.error is not None:
@@ -139,6 +153,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         for output in stale:
             {"epub": epub_items, "pdf": pdf_items, "html": html_items}[output.fmt].append(
                 (job, output))
+    at("planned")
     for job in jobs_:
         if job.pending == 0:
             finish(job)
@@ -209,6 +224,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                            (job, output) for job, output, html in order
                            if job.statement is not None}
                 remaining = set(futures)
+                at("rendering")
                 while remaining:
                     ready, remaining = wait(remaining, timeout=0.05,
                                             return_when=FIRST_COMPLETED)
@@ -219,6 +235,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                     collect_epubs(wait=False)
             else:
                 cache: dict[str, Any] = {}
+                at("rendering")
                 for job, output, html in sorted(prints, key=lambda item: -len(item[2])):
                     assert job.statement is not None
                     try:
@@ -227,6 +244,8 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                         data = exc
                     completed(job, output, data)
                     collect_epubs(wait=False)
+        else:
+            at("rendering")
         collect_epubs(wait=True)
     except BaseException:
         if executor is not None:
@@ -302,18 +321,27 @@ def build_many(
     force: bool = False,
     options: Options | None = None,
     progress: Callable[[Progress], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> list[BatchResult]:
     """Build several statements into one folder, as :func:`build` does each; a statement
     that fails does not stop the others (its error is in its result). The PDFs of all
     the statements share the worker processes, the EPUBs one pandoc process.
 
     :param progress: called with a :class:`Progress` as outputs and statements finish.
+    :param stage: called, in the build's own process and thread, with the name of each
+        stage of :data:`STAGES` the build reaches: ``loaded`` (a source read and
+        parsed), ``editions`` (its catalogs read, its editions made), ``planned``
+        (every statement), ``rendering`` (the renderers at work, PDF workers
+        included), ``rendered`` (a statement's outputs in memory), ``writing`` (its
+        files written, the manifest not yet updated), ``written``. A stage may be
+        reached several times (once per statement). The command line's test hook
+        (``STATEMENTPUB_PAUSE_AT``, docs/coordinators.md) uses it.
     :returns: one :class:`BatchResult` per source, in the order given.
     :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
     """
     chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
                       out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
-    return _run(list(sources), chosen, progress=progress)
+    return _run(list(sources), chosen, progress=progress, stage=stage)
 
 
 def _tuple(values: Iterable[str] | None) -> tuple[str, ...] | None:

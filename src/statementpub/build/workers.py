@@ -7,48 +7,87 @@ the print stylesheets once and keeps one image cache for all its documents.
 
 Signals: only the workers' own handlers are set, in the workers, never in the
 calling process. A worker ignores SIGINT (Ctrl-C is the build's to handle: it
-stops the workers with SIGTERM), and turns SIGTERM into ``SystemExit`` so that
-its finalizers (removing its fonts folder) run.
+stops the workers with SIGTERM). On SIGTERM a worker removes its fonts folder
+and exits at once (``os._exit``: the pool's machinery, which would catch a
+``SystemExit`` raised inside a task and go on, is not involved).
+
+Workers die with the build: on Linux each asks the kernel for SIGTERM when its
+parent dies (``prctl(PR_SET_PDEATHSIG)``), so a build stopped by SIGKILL, or
+by SIGTERM before it could stop its pool, leaves no worker behind (workers
+forked from a fork server die when the fork server does, which exits when the
+build does). Elsewhere a thread of the worker watches for the parent's end.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
+from ..processes import ask_for_parent_death_signal
 from ..render.formats import pdf_bytes
 
 __all__ = ["cores", "pdf_task", "pool", "stop_workers"]
 
 #: In a worker process only: the image cache of its documents.
 _worker_cache: dict[str, Any] | None = None
+#: In a worker process only: the fonts folder it inherited from its parent (not its own
+#: to remove), once known.
+_inherited_folder: Path | None = None
+_initialised = False
 
 
-def _init_worker() -> None:
-    """A PDF worker: parse the stylesheets (its parent imported WeasyPrint), and remove
+def _die_with_parent(parent: int) -> None:
+    """Ask for SIGTERM when the parent process dies (Linux), or watch for it (elsewhere);
+    exit now if the parent is already gone."""
+    armed = ask_for_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request was made
+        _exit_on_signal(signal.SIGTERM, None)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        threading.Thread(target=watch, name="statementpub-parent-watch", daemon=True).start()
+
+
+def _init_worker(parent: int | None) -> None:
+    """A PDF worker: die with ``parent`` (the build's process; ``None``: the process that
+    started this one), parse the stylesheets (its parent imported WeasyPrint), and remove
     the fonts folder that this makes when the worker exits."""
-    global _worker_cache
-    import shutil
-    import signal
+    global _worker_cache, _inherited_folder, _initialised
     from multiprocessing.util import Finalize
 
     from ..render.pdf import font_folder, prepare
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    _inherited_folder = font_folder()
+    _initialised = True
+    _die_with_parent(parent if parent is not None else os.getppid())
 
-    inherited = font_folder()
     prepare()
     _worker_cache = {}
     folder = font_folder()
-    if folder is not None and folder != inherited:
+    if folder is not None and folder != _inherited_folder:
         Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=10)
 
 
 def _exit_on_signal(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
+    """SIGTERM in a worker: remove the fonts folder it made, if it made one yet (it may
+    be stopped while parsing the stylesheets, which makes it), and exit now."""
+    if _initialised:
+        from ..render.pdf import font_folder
+
+        folder = font_folder()
+        if folder is not None and folder != _inherited_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 def stop_workers(executor: Any) -> None:
@@ -77,8 +116,11 @@ def pool(workers: int) -> Any:
     else:
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods
                                               else "spawn")
+    # the parent of a forked worker is this process; of one from a fork server, the
+    # fork server (which exits when this process does)
+    parent = os.getpid() if context.get_start_method() == "fork" else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_init_worker)
+                               initializer=_init_worker, initargs=(parent,))
 
 
 def cores() -> int:

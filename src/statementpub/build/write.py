@@ -1,30 +1,51 @@
 """Writing: every output through a temporary file in its folder renamed into place, so
-that a failure (bad input, a renderer crash, Ctrl-C) leaves the previous file intact
-and nothing half-written."""
+that a failure (bad input, a renderer crash, Ctrl-C, a full disk, a kill) leaves the
+previous file intact and nothing half-written.
+
+A statement's files and its manifest entries are written under the manifest's lock
+(:func:`~statementpub.build.manifest.locked`), in three steps: the manifest loses the
+entries of the files about to be replaced, the files are written, the manifest gets
+their new entries. A build stopped between two steps leaves no entry that does not
+describe its file, so the next build renders what it must. Temporary files that a
+killed build left behind (``.<name>.<random>.tmp``) are removed under the same lock,
+when no other build can be writing them.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .manifest import MANIFEST_NAME, manifest_bytes, sha256
+from ..errors import BuildError
+from .manifest import MANIFEST_NAME, locked, manifest_bytes, read_manifest, sha256, source_id
 from .reports import BuildReport, EditionReport
 
 if TYPE_CHECKING:
     from .plan import Job
 
-__all__ = ["write_atomically", "write_outputs"]
+__all__ = ["MAX_TEMP_PREFIX", "write_atomically", "write_outputs"]
+
+#: The longest prefix (characters of the final name) that a temporary name keeps, so
+#: that the temporary name is never longer than a name the file system takes.
+MAX_TEMP_PREFIX = 100
+
+
+def _temp_prefix(name: str) -> str:
+    return f".{name[:MAX_TEMP_PREFIX]}."
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename
+    (the temporary name is ``.<name>.<random>.tmp``, with at most
+    :data:`MAX_TEMP_PREFIX` characters of the name).
 
     :raises OSError: the folder cannot be made or written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -40,27 +61,71 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def write_outputs(job: Job, out: Path) -> BuildReport:
-    """Write a statement's rendered files, then its entries in the manifest, and report.
+def _remove_leftovers(out: Path, names: list[str]) -> None:
+    """Remove the temporary files of ``names`` that a stopped build left in ``out`` (call
+    under the manifest's lock: no running build is writing them then)."""
+    for name in names:
+        for leftover in out.glob(f"{_glob_escape(_temp_prefix(name))}*.tmp"):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
 
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def write_outputs(job: Job, out: Path, *, force: bool = False,
+                  stage: Callable[[str], None] | None = None) -> BuildReport:
+    """Write a statement's rendered files and their manifest entries, and report.
+
+    :param force: overwrite files that the manifest records as made from another source.
+    :param stage: called with ``"writing"`` once the files are written and before the
+        manifest records them, and with ``"written"`` at the end (see :func:`build_many`).
+    :raises BuildError: a file to write is recorded as made from another statement (the
+        message names both), unless ``force``.
     :raises OSError: a file cannot be written.
     """
     statement = job.statement
     assert statement is not None
-    entries = {}
-    for output in job.outputs:
-        if output.stale:
-            assert output.data is not None
-            write_atomically(output.path, output.data)
-            entries[output.path.name] = {"key": output.key, "sha256": sha256(output.data)}
-    if entries:
-        write_atomically(out / MANIFEST_NAME, manifest_bytes(out, entries))
+    stale = [output for output in job.outputs if output.stale]
+    if stale:
+        out.mkdir(parents=True, exist_ok=True)
+        mine = source_id(statement)
+        with locked(out):
+            outputs = read_manifest(out)
+            if not force:
+                for output in stale:
+                    other = outputs.get(output.path.name, {}).get("source")
+                    if other is not None and other != mine:
+                        raise BuildError(
+                            f"{output.path}: made from {other}; not overwritten with the "
+                            f"edition of {mine} (give one of them another 'slug', or "
+                            "rebuild with --force to replace it)")
+            _remove_leftovers(out, [MANIFEST_NAME, *(o.path.name for o in stale)])
+            if any(output.path.name in outputs for output in stale):
+                for output in stale:
+                    outputs.pop(output.path.name, None)
+                write_atomically(out / MANIFEST_NAME, manifest_bytes(outputs))
+            for output in stale:
+                assert output.data is not None
+                write_atomically(output.path, output.data)
+            if stage is not None:
+                stage("writing")
+            for output in stale:
+                assert output.data is not None
+                outputs[output.path.name] = {"key": output.key, "sha256": sha256(output.data),
+                                             "source": mine}
+            write_atomically(out / MANIFEST_NAME, manifest_bytes(outputs))
+        if stage is not None:
+            stage("written")
     editions = []
     for edition in job.editions:
-        mine = [o for o in job.outputs if o.edition is edition]
+        mine_ = [o for o in job.outputs if o.edition is edition]
         editions.append(EditionReport(
-            edition.lang, tuple(o.path for o in mine), edition.fallbacks, edition.catalog_path,
-            rebuilt=tuple(o.path for o in mine if o.stale),
-            up_to_date=tuple(o.path for o in mine if not o.stale)))
+            edition.lang, tuple(o.path for o in mine_), edition.fallbacks, edition.catalog_path,
+            rebuilt=tuple(o.path for o in mine_ if o.stale),
+            up_to_date=tuple(o.path for o in mine_ if not o.stale)))
     return BuildReport(statement.path or Path("<statement>"), statement.slug, tuple(editions),
                        statement.warnings)

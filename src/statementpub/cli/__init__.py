@@ -1,7 +1,8 @@
 """The ``statementpub`` command: a thin layer over the API.
 
 Exit status: 0 success, 1 input or build errors (printed as
-``path:line: error: message``), 2 usage errors (argparse), 130 interrupted.
+``path:line: error: message``), 2 usage errors (argparse), 130 interrupted
+(Ctrl-C), 143 stopped by SIGTERM.
 Only the library's errors (:class:`~statementpub.errors.StatementpubError`)
 are caught. Where each part is: :mod:`.parser` (the arguments, with the
 defaults of :data:`statementpub.options.DEFAULT_OPTIONS`), :mod:`.build_output`

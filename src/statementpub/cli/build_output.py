@@ -1,19 +1,85 @@
 """``statementpub build`` on a terminal: the progress line, the lines about each
-statement (:func:`describe`), the summary table of a batch, and the exit status."""
+statement (:func:`describe`), the summary table of a batch, and the exit status.
+
+The command owns its process, so it is the one place where a signal handler is set:
+SIGTERM stops the build as Ctrl-C does (the PDF workers and pandoc are stopped, the
+temporary folders removed, no output half-written), then exits with status 143.
+
+Test hook: with ``STATEMENTPUB_PAUSE_AT=STAGE`` in its environment (a stage of
+:data:`statementpub.build.run.STAGES`), the command prints
+``statementpub: paused at STAGE`` to standard error when the build first reaches
+that stage, and waits for a line (or the end) on standard input before it goes
+on. The fault-injection tests (tests/test_faults.py) kill or hold builds there.
+Only this command reads the variable; the library never does.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..build import BatchResult, BuildReport, Progress, build_many, find_sources
 from ..errors import StatementpubError
 from ..options import Options
 
-__all__ = ["ProgressDisplay", "describe", "run_build", "summary_table"]
+__all__ = ["PAUSE_VARIABLE", "ProgressDisplay", "describe", "run_build", "summary_table"]
+
+#: The environment variable of the test hook (see the module's docstring).
+PAUSE_VARIABLE = "STATEMENTPUB_PAUSE_AT"
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwinds the build like ``KeyboardInterrupt`` (not an
+    ``Exception``, which a renderer's error handling would take for a failure)."""
+
+
+@contextmanager
+def _sigterm_stops_the_build() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated` while the build runs (main thread only:
+    Python runs signal handlers there). A worker process forked from this one keeps
+    the handler until it sets its own: there, SIGTERM just ends it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def stop(signum: int, frame: Any) -> None:
+        if os.getpid() != owner:
+            os._exit(128 + signum)
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _pause_hook(stream: TextIO) -> Callable[[str], None] | None:
+    """The ``stage`` callback of the test hook, or ``None`` when the variable is unset."""
+    wanted = os.environ.get(PAUSE_VARIABLE)
+    if not wanted:
+        return None
+    paused = False
+
+    def stage(name: str) -> None:
+        nonlocal paused
+        if name == wanted and not paused:
+            paused = True
+            print(f"statementpub: paused at {name}", file=stream, flush=True)
+            try:
+                sys.stdin.readline()
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    return stage
 
 
 class ProgressDisplay:
@@ -103,7 +169,7 @@ def describe(report: BuildReport) -> list[str]:
 def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO) -> int:
     """``statementpub build``: build every statement, show progress on a terminal, print
     errors, notes and a summary table to ``stream``; 0, or 1 if any statement failed,
-    130 when interrupted."""
+    130 when interrupted (Ctrl-C), 143 when stopped by SIGTERM."""
     try:
         paths = find_sources(sources)
     except StatementpubError as exc:
@@ -113,7 +179,9 @@ def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO) -> i
     quiet = options.quiet
     display = ProgressDisplay(stream) if not quiet and _isatty(stream) else None
     try:
-        results = build_many(paths, options=options, progress=display)
+        with _sigterm_stops_the_build():
+            results = build_many(paths, options=options, progress=display,
+                                 stage=_pause_hook(stream))
     except StatementpubError as exc:
         if display:
             display.clear()
@@ -125,6 +193,11 @@ def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO) -> i
             display.clear()
         print("interrupted: previous outputs are intact", file=stream)
         return 130
+    except _Terminated:
+        if display:
+            display.clear()
+        print("terminated: previous outputs are intact", file=stream)
+        return 143
     if display:
         display.clear()
     for result in results:

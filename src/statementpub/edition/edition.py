@@ -97,6 +97,9 @@ class Edition:
     description: Text
     fallbacks: tuple[Fallback, ...] = ()
     catalog_path: Path | None = None
+    #: the SHA-256 (hex) of exactly the catalog bytes this edition was made from, when
+    #: it was read from ``catalog_path``
+    catalog_sha256: str | None = None
 
     @property
     def source_lang(self) -> str:

@@ -10,6 +10,8 @@ spaces included), marked with the source language.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,7 +21,7 @@ import polib
 from markdown_it.token import Token
 
 from .. import model as src
-from ..catalogs import CatalogIndex, find_catalog, judge, read_catalog
+from ..catalogs import CatalogIndex, find_catalog, judge, parse_catalog, read_catalog_bytes
 from ..errors import Diagnostic, InterfaceLanguageError
 from ..i18n import Interface, interface
 from ..langtags import direction, same_language
@@ -101,12 +103,17 @@ def make_edition(
     translations: dict[tuple[str, bool], str] = {}
     fallbacks: list[Fallback] = []
     catalog_path: Path | None = None
+    catalog_sha256: str | None = None
     if not same_language(tag, statement.lang):
         if catalog is None:
             catalog = find_catalog(statement, tag)
         if isinstance(catalog, (str, Path)):
+            # read once: the digest is that of the bytes translated, whatever the file
+            # holds by the time the build records it
             catalog_path = Path(catalog)
-            po = read_catalog(catalog_path)
+            data = read_catalog_bytes(catalog_path)
+            catalog_sha256 = hashlib.sha256(data).hexdigest()
+            po = parse_catalog(data, display=str(catalog_path))
         else:
             po = catalog
         index = CatalogIndex.of(po)
@@ -120,7 +127,10 @@ def make_edition(
             else:
                 fallbacks.append(Fallback(unit.line, unit.role, unit.msgid,
                                           reason or "unusable"))
-    return _Builder(statement, tag, ui, translations, tuple(fallbacks), catalog_path).edition()
+    edition = _Builder(statement, tag, ui, translations, tuple(fallbacks), catalog_path).edition()
+    if catalog_sha256 is not None:
+        edition = dataclasses.replace(edition, catalog_sha256=catalog_sha256)
+    return edition
 
 
 class _Builder:

@@ -22,8 +22,10 @@ import datetime as _dt
 import io
 import os
 import re
+import signal
 import subprocess
 import tempfile
+import threading
 import uuid
 import zipfile
 from functools import lru_cache, partial
@@ -36,6 +38,7 @@ from ..edition import Edition, Labels
 from ..edition.nodes import plain_text
 from ..errors import EpubRenderError, RenderTimeoutError
 from ..langtags import same_language
+from ..processes import ask_for_parent_death_signal, remove_abandoned_folders
 from ..resources import styles_dir
 from .html import harden_html
 
@@ -133,7 +136,7 @@ def html_to_epub(html: str, edition: Edition, *, has_images: bool,
     epoch = int(_dt.datetime.combine(statement.date, _dt.time(12),
                                      tzinfo=_dt.UTC).timestamp())
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
-    with tempfile.TemporaryDirectory(prefix="statementpub-epub-") as tmp:
+    with _temporary_folder() as tmp:
         tmpdir = Path(tmp)
         source = tmpdir / "edition.html"
         source.write_text(html, encoding="utf-8")
@@ -230,6 +233,32 @@ _FETCHABLE = re.compile(r"""<(?:img|source|video|audio|link|object|embed|iframe)
                         r"""(?:src|href|data|poster)\s*=\s*(?:"|'|(?!["']))(?!data:|#)""", re.I)
 
 
+#: The temporary folders of the EPUB renderer: ``statementpub-epub-<pid>-<random>``.
+_TMP_PREFIX = "statementpub-epub-"
+
+
+def _temporary_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder named after this process, made after removing the folders
+    that processes which no longer run left behind (a build killed with SIGKILL)."""
+    remove_abandoned_folders(_TMP_PREFIX)
+    return tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-")
+
+
+def _dies_with_us() -> Any:
+    """The ``preexec_fn`` that makes pandoc get SIGTERM when this process dies, where it
+    is safe to run one (a single thread, on Linux); else ``None``."""
+    if threading.active_count() != 1 or not hasattr(os, "getppid"):
+        return None
+    parent = os.getpid()
+
+    def request() -> None:
+        ask_for_parent_death_signal(signal.SIGTERM)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return request
+
+
 class EpubBatch:
     """Several EPUBs from one ``pandoc lua`` process, started at once and run in the
     background while the caller does other work; :meth:`results` waits.
@@ -240,7 +269,7 @@ class EpubBatch:
 
     def __init__(self, items: list[tuple[str, Edition, bool]]) -> None:
         self._items = items
-        self._tmp = tempfile.TemporaryDirectory(prefix="statementpub-epub-")
+        self._tmp = _temporary_folder()
         self._errors: dict[int, str] = {}
         folder = Path(self._tmp.name)
         driver = folder / "batch.lua"
@@ -265,7 +294,7 @@ class EpubBatch:
                     self._proc = subprocess.Popen([_pandoc_path(), "lua", str(driver), *args],
                                                   env=env, stdin=subprocess.DEVNULL,
                                                   stdout=subprocess.DEVNULL, stderr=stderr,
-                                                  cwd=folder)
+                                                  cwd=folder, preexec_fn=_dies_with_us())
             except OSError as exc:
                 for index in range(len(items)):
                     self._errors.setdefault(index, f"pandoc could not run: {exc}")

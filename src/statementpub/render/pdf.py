@@ -24,11 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PdfRenderError
+from ..processes import make_temporary_folder
 from ..resources import styles_dir
 
 __all__ = ["html_to_pdf", "make_fetcher", "page_label_css", "running_head"]
 
 _LOCK = threading.Lock()
+#: The temporary fonts folder of a process: ``statementpub-fonts-<pid>-<random>``.
+FONTS_FOLDER_PREFIX = "statementpub-fonts-"
 #: Kept for callers that key caches on it: the PDF no longer depends on
 #: ``SOURCE_DATE_EPOCH`` (the fonts keep their own ``head.modified``, see
 #: :func:`_sfnt_bytes`), so any value gives the same bytes.
@@ -291,9 +294,17 @@ def _shipped_fonts_configuration() -> Any:
                 ffi.cast("PangoFcFontMap *", self.font_map), self._config)
             # pango_fc_font_map_set_config keeps a reference to the configuration.
             fontconfig.FcConfigDestroy(self._config)
-            self._folder = None
+            self._folder: Path | None = None
             self.strut_layouts: dict[Any, Any] = {}
             self.font_features: dict[Any, Any] = {}
+
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+            # WeasyPrint makes a "weasyprint-*" folder for the fonts; this one is named
+            # after the process, so that a process killed with SIGKILL (which cannot
+            # remove it) has it removed by the next one.
+            if self._folder is None:
+                self._folder = make_temporary_folder(FONTS_FOLDER_PREFIX)
+            return super().add_font_face(rule_descriptors, url_fetcher)
 
     return ShippedFontsConfiguration()
 
