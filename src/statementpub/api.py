@@ -16,7 +16,7 @@ import polib
 from .edition import Edition, make_edition
 from .errors import HtmlRenderError
 from .model import Statement
-from .options import language_tag
+from .options import check_interface_catalogs, language_tag
 from .render.formats import render_format, wrap_failure
 from .render.html import Alternate, render_edition_html
 
@@ -29,18 +29,22 @@ CatalogLike: TypeAlias = polib.POFile | str | Path | None
 
 
 def edition_of(source: Statement | Edition, lang: str | None = None,
-               catalog: CatalogLike = None) -> Edition:
+               catalog: CatalogLike = None, *,
+               interface_catalogs: str | Path | None = None) -> Edition:
     """The edition to render: ``source`` itself if it is one, else made from the
     statement in ``lang`` (default: the statement's language).
 
-    :raises LanguageTagError: ``lang`` is not a BCP 47 tag.
+    :param interface_catalogs: a folder of interface catalogs looked in before
+        statementpub's own (``<tag>.po`` or ``<tag>/LC_MESSAGES/statementpub.po``).
+    :raises LanguageTagError: ``lang`` is not a valid BCP 47 tag.
     :raises CatalogError: the catalog is missing or malformed.
-    :raises InterfaceLanguageError: no interface catalog for ``lang``.
+    :raises OptionsError: ``interface_catalogs`` is not a folder.
     """
     if isinstance(source, Edition):
         return source
     tag = source.lang if lang is None else language_tag(lang, path=source.path)
-    return make_edition(source, tag, catalog)
+    return make_edition(source, tag, catalog,
+                        interface_catalogs=check_interface_catalogs(interface_catalogs))
 
 
 def render_html(
@@ -49,20 +53,25 @@ def render_html(
     *,
     catalog: CatalogLike = None,
     alternates: Sequence[Alternate] = (),
+    interface_catalogs: str | Path | None = None,
 ) -> str:
     """The HTML edition of ``statement`` in ``lang`` (default: the source language).
 
     :param catalog: the statement catalog (``polib.POFile`` or path) for a
         language other than the source's; looked up beside the source if ``None``.
     :param alternates: other language editions to link to (``hreflang``).
+    :param interface_catalogs: a folder of interface catalogs looked in before
+        statementpub's own. Interface texts that neither has for ``lang`` are
+        shown in the source language (or English) and marked with it
+        (:attr:`Edition.interface_fallbacks` lists them).
     :returns: one self-contained HTML5 document (CSS, fonts and images inlined),
         meeting WCAG 2.2 AA as checked by axe-core.
-    :raises LanguageTagError: ``lang`` is not a BCP 47 tag.
+    :raises LanguageTagError: ``lang`` is not a valid BCP 47 tag.
     :raises CatalogError: the catalog is missing or malformed.
-    :raises InterfaceLanguageError: no interface catalog for ``lang``.
+    :raises OptionsError: ``interface_catalogs`` is not a folder.
     :raises HtmlRenderError: a template failed.
     """
-    edition = edition_of(statement, lang, catalog)
+    edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
     return wrap_failure(HtmlRenderError, "rendering failed", lambda: render_edition_html(
         edition, alternates=alternates, flavour="html"))
 
@@ -72,6 +81,7 @@ def render_pdf(
     lang: str | None = None,
     *,
     catalog: CatalogLike = None,
+    interface_catalogs: str | Path | None = None,
 ) -> bytes:
     """The PDF edition (PDF/UA-1, ISO 14289-1) of ``statement`` in ``lang``.
 
@@ -80,7 +90,8 @@ def render_pdf(
     :class:`PdfRenderError` when WeasyPrint fails or is not the version the
     PDF tagger supports.
     """
-    return render_format(edition_of(statement, lang, catalog), "pdf")
+    return render_format(edition_of(statement, lang, catalog,
+                                    interface_catalogs=interface_catalogs), "pdf")
 
 
 def render_epub(
@@ -88,8 +99,10 @@ def render_epub(
     lang: str | None = None,
     *,
     catalog: CatalogLike = None,
+    interface_catalogs: str | Path | None = None,
 ) -> bytes:
     """The EPUB 3 edition of ``statement`` in ``lang``, with EPUB Accessibility 1.1
     metadata. Raises what :func:`render_html` raises, and :class:`EpubRenderError`
     when pandoc fails."""
-    return render_format(edition_of(statement, lang, catalog), "epub")
+    return render_format(edition_of(statement, lang, catalog,
+                                    interface_catalogs=interface_catalogs), "epub")

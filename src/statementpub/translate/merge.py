@@ -19,6 +19,7 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError
+from ..langtags import registry_name
 from ..model import Statement
 from .extract import extract_catalog
 from .plurals import gettext_language, plural_forms
@@ -150,12 +151,13 @@ def new_catalog(template: polib.POFile, *, lang: str) -> polib.POFile:
 
 
 def _english_language_name(lang: str) -> str:
-    try:
-        from babel import Locale
+    """CLDR's English name of ``lang``, else the IANA registry's ("Mam"), else ""."""
+    from babel import Locale, UnknownLocaleError
 
+    try:
         return str(Locale.parse(lang, sep="-").get_display_name("en") or "")
-    except (ValueError, TypeError, LookupError):
-        return ""
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return registry_name(lang) or ""
 
 
 
