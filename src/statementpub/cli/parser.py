@@ -100,8 +100,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
     p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
                    help="language to report (repeatable); default: every catalog")
-    p.add_argument("--min-coverage", type=float, metavar="PERCENT",
-                   help="exit 1 when a language's coverage is below PERCENT")
+    p.add_argument("--min-coverage", type=_percent, metavar="PERCENT",
+                   help="the publishing threshold the 'published' column is judged by "
+                        f"(default: {DEFAULT_OPTIONS['min_coverage']:g}, as for build); when "
+                        "given, exit 1 when a language's coverage of the words is below it")
     p.add_argument("--json", action="store_true", help="print JSON for tools")
 
     p = sub.add_parser("check", help="build in a temporary folder and report conformance "
