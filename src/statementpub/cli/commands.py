@@ -79,6 +79,7 @@ def update_command(args: argparse.Namespace, stderr: TextIO) -> int:
         merged = update_catalog(template, target, lang=lang, fuzzy_matching=args.fuzzy)
         data = catalog_bytes(merged)
         existed = target.exists()
+        converted = _charset_converted(target) if existed else None
         if existed and target.read_bytes() == data:
             print(f"{target}: up to date", file=stderr)
             continue
@@ -93,9 +94,28 @@ def update_command(args: argparse.Namespace, stderr: TextIO) -> int:
                 counts["translated"] += 1
             else:
                 counts["untranslated"] += 1
-        print(f"{'updated' if existed else 'created'} {target}: "
+        note = f"converted from {converted} to UTF-8; " if converted else ""
+        print(f"{'updated' if existed else 'created'} {target}: {note}"
               + ", ".join(f"{n} {what}" for what, n in counts.items()), file=stderr)
     return 0
+
+
+def _charset_converted(path: Path) -> str | None:
+    """The charset a catalog declares when it is not UTF-8 (``update`` writes UTF-8)."""
+    import codecs
+
+    from ..catalogs import declared_charset
+
+    try:
+        name, _ = declared_charset(path.read_bytes())
+    except OSError:
+        return None
+    if name is None:
+        return None
+    try:
+        return None if codecs.lookup(name).name == "utf-8" else name
+    except LookupError:  # pragma: no cover - reading the catalog refused it already
+        return name
 
 
 def status_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -214,6 +214,12 @@ def _merge_header(old: Mapping[str, str], template: Mapping[str, str],
                 fields[name] = value
     if not fields.get("Language", "").strip():
         fields["Language"] = gettext_language(lang)
+    # statementpub writes UTF-8 (catalog_bytes), whatever charset the catalog was in
+    content_type = fields.get("Content-Type", "text/plain; charset=UTF-8")
+    if "charset=" in content_type:
+        fields["Content-Type"] = re.sub(r"charset=[^;\s]*", "charset=UTF-8", content_type)
+    else:
+        fields["Content-Type"] = content_type.rstrip("; ") + "; charset=UTF-8"
     merged = {name: fields[name] for name in KNOWN_HEADER_FIELDS if name in fields}
     merged.update(unknown)
     return merged
