@@ -460,9 +460,8 @@ def test_embeddings_and_overrides_are_errors_at_their_line(river: Path) -> None:
 def test_isolates_must_be_balanced_within_a_value_or_block(river: Path) -> None:
     balanced = STATEMENT.replace("Río Vivo", "Río \u2067Vivo\u2069").replace(
         "Stop the dam", "Stop \u2066the\ndam\u2069")
-    load_statement_ok = river
-    load_statement_ok.write_text(balanced, encoding="utf-8")
-    assert load_statement(load_statement_ok).signatories[1].name == "Río \u2067Vivo\u2069"
+    river.write_text(balanced, encoding="utf-8")
+    assert load_statement(river).signatories[1].name == "Río \u2067Vivo\u2069"
     # marks are allowed
     river.write_text(STATEMENT.replace("Río Vivo", "Río\u200f Vivo\u200e\u061c"),
                      encoding="utf-8")
@@ -548,3 +547,35 @@ def test_update_writes_utf8_and_says_it_converted(river: Path) -> None:
     assert b"charset=UTF-8" in data and "Qué pedimos".encode() in data
     code, _, err = _cli("update", str(river), "--lang", "es")
     assert err == f"{path}: up to date\n"
+
+
+def test_a_changed_interface_catalog_rebuilds(river: Path, tmp_path: Path) -> None:
+    river.with_name("statement.mam.po").write_text(
+        _po("mam", {m: _marked(m) for m in UNIT_WORDS}).__unicode__(), encoding="utf-8")
+    folder = tmp_path / "ui"
+    folder.mkdir()
+    ui = polib.POFile()
+    ui.metadata = {"Language": "mam", "Content-Type": "text/plain; charset=UTF-8"}
+    entry = polib.POEntry(msgid="Signatories", msgstr="Aj tzʼibʼil")
+    ui.append(entry)
+    (folder / "mam.po").write_text(ui.__unicode__(), encoding="utf-8")
+    out = tmp_path / "dist"
+    options = {"langs": ["mam"], "out_dir": out, "formats": ["html"],
+               "interface_catalogs": folder}
+    assert statementpub.build(river, **options).rebuilt  # type: ignore[arg-type]
+    assert not statementpub.build(river, **options).rebuilt  # type: ignore[arg-type]
+    entry.msgstr = "Aj tzʼibʼil kyeʼ"
+    (folder / "mam.po").write_text(ui.__unicode__(), encoding="utf-8")
+    assert statementpub.build(river, **options).rebuilt  # type: ignore[arg-type]
+    assert "Aj tzʼibʼil kyeʼ" in (out / "river.mam.html").read_text(encoding="utf-8")
+
+
+def test_check_names_the_catalogs_it_did_not_check(river: Path) -> None:
+    from statementpub.check import check
+
+    river.with_name("statement.mam.po").write_text(_po("mam", {}).__unicode__(),
+                                                   encoding="utf-8")
+    report = check(river)
+    assert [e.lang for e in report.editions] == ["en"]
+    assert report.not_published == (("mam: translation in progress, not published (0.0% "
+                                      "of words (0/26), 0/5 units translated)"),)

@@ -30,6 +30,8 @@ def check_command(args: argparse.Namespace, stdout: TextIO) -> int:
         return 0 if report.ok else 1
     for warning in report.warnings:
         print(warning, file=stdout)
+    for line in report.not_published:
+        print(line, file=stdout)
     for edition in report.editions:
         verdict = "no findings" if not edition.findings else \
             f"{len(edition.findings)} finding(s)"
