@@ -579,3 +579,15 @@ def test_check_names_the_catalogs_it_did_not_check(river: Path) -> None:
     assert [e.lang for e in report.editions] == ["en"]
     assert report.not_published == (("mam: translation in progress, not published (0.0% "
                                       "of words (0/26), 0/5 units translated)"),)
+
+
+def test_an_interface_string_with_a_bidi_override_is_not_used(tmp_path: Path) -> None:
+    ui = polib.POFile()
+    ui.metadata = {"Language": "mam", "Content-Type": "text/plain; charset=UTF-8"}
+    ui.append(polib.POEntry(msgid="Signatories", msgstr="Aj \u202etzʼibʼil"))
+    ui.append(polib.POEntry(msgid="Notes", msgstr="Techʼ"))
+    (tmp_path / "mam.po").write_text(ui.__unicode__(), encoding="utf-8")
+    mam = interface("mam", fallback="es", catalogs=tmp_path)
+    assert mam.gettext("Notes").value == "Techʼ"
+    assert (mam.gettext("Signatories").value, mam.gettext("Signatories").lang) == (
+        "Firmantes", "es")

@@ -45,6 +45,7 @@ from babel.messages.pofile import PoFileError, read_po
 from .errors import CatalogError
 from .langtags import primary_language, registry_name, same_language
 from .resources import locales_dir
+from .text import bidi_problem, forbidden_character
 
 __all__ = ["DOMAIN", "Interface", "UiText", "available_languages", "catalog_folders",
            "interface"]
@@ -213,6 +214,9 @@ class Interface:
             try:
                 value = getattr(translations, func)(*args)
             except _NotTranslated:
+                continue
+            if value and (forbidden_character(value) or bidi_problem(value)):
+                # held to the rules of a statement's msgstr: not shown, falls back
                 continue
             if value:
                 return UiText(value, code, reason)
