@@ -114,7 +114,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("errors", "text", "langtags", "resources", "options", "model", "images",
               "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes"),
     "loader": ("frontmatter", "markdown", "loader"),
-    "units and catalogs": ("units", "catalogs", "translate", "i18n", "extract_ui"),
+    "units and catalogs": ("units", "catalogs", "coverage", "translate", "i18n",
+                           "extract_ui"),
     "edition": ("edition",),
     "render": ("render",),
     "api": ("api",),
@@ -194,7 +195,8 @@ def test_cli_defaults_are_the_api_defaults() -> None:
     assert build_options(args) == Options()
     assert dict(DEFAULT_OPTIONS) == {"langs": None, "formats": ("html", "pdf", "epub"),
                                      "out_dir": Path("dist"), "strict": False, "force": False,
-                                     "jobs": None, "quiet": False}
+                                     "jobs": None, "quiet": False, "min_coverage": 80.0,
+                                     "interface_catalogs": None}
     for function in (statementpub.build, build_many):
         for name, parameter in inspect.signature(function).parameters.items():
             if name in DEFAULT_OPTIONS:

@@ -163,8 +163,9 @@ def test_a_strict_failure_writes_nothing_for_that_edition(tmp_path: Path) -> Non
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}
     po.save(str(source.with_name("statement.es.po")))  # translates nothing
     out = tmp_path / "dist"
+    # (min_coverage=0: below the publishing threshold the catalog is not an edition at all)
     with pytest.raises(StrictBuildError) as refused:
-        build(source, out_dir=out, strict=True)
+        build(source, out_dir=out, strict=True, min_coverage=0)
     assert "refused the es edition" in refused.value.message
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert written == ["water.en.epub", "water.en.html", "water.en.pdf"]

@@ -888,7 +888,8 @@ def test_text_in_plain_fields_never_yields_markup(values: dict[str, str]) -> Non
     try:
         statement = _plain_statement(values)
     except StatementError as exc:
-        # only empty names and characters no edition can hold are refused
+        # only empty names, characters no edition can hold and bidirectional controls
+        # (embeddings, overrides, unbalanced isolates) are refused
         assert all("empty" in d.message or "required" in d.message or "character" in d.message
                    or "duplicate" in d.message for d in exc.diagnostics), exc.lines()
         return

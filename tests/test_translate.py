@@ -583,11 +583,14 @@ def test_status_table_and_min_coverage(partial: Path, capsys: pytest.CaptureFixt
     assert main(["status", str(partial), "--min-coverage", "10"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["lang", "translated", "fuzzy", "untranslated",
-                                           "unusable", "obsolete", "coverage"]
-    assert out.splitlines()[1].split() == ["es", "1", "1", "2", "2", "1", "16.7%"]
+                                           "unusable", "obsolete", "units", "words",
+                                           "coverage", "published"]
+    # coverage is of the words ("Water is a right": 4 of 29), as the publishing threshold
+    assert out.splitlines()[1].split() == ["es", "1", "1", "2", "2", "1", "1/6", "4/29",
+                                           "13.7%", "yes"]  # at --min-coverage 10
     assert "statement.md:10: [es] Paragraph: drops link target https://example.org/report" in out
     assert main(["status", str(partial), "--lang", "es", "--min-coverage", "50"]) == 1
-    assert "coverage 16.7% is below 50%" in capsys.readouterr().err
+    assert "coverage 13.7% of the words is below 50%" in capsys.readouterr().err
     assert main(["status", str(partial), "--lang", "fr"]) == 1
     assert "statement.fr.po" in capsys.readouterr().err
 

@@ -16,7 +16,7 @@ import polib
 from .edition import Edition, make_edition
 from .errors import EpubRenderError, HtmlRenderError, OptionsError
 from .model import Statement
-from .options import language_tag
+from .options import check_interface_catalogs, language_tag
 from .render.deadline import pdf_within
 from .render.formats import (
     epub_html,
@@ -37,18 +37,22 @@ CatalogLike: TypeAlias = polib.POFile | str | Path | None
 
 
 def edition_of(source: Statement | Edition, lang: str | None = None,
-               catalog: CatalogLike = None) -> Edition:
+               catalog: CatalogLike = None, *,
+               interface_catalogs: str | Path | None = None) -> Edition:
     """The edition to render: ``source`` itself if it is one, else made from the
     statement in ``lang`` (default: the statement's language).
 
-    :raises LanguageTagError: ``lang`` is not a BCP 47 tag.
+    :param interface_catalogs: a folder of interface catalogs looked in before
+        statementpub's own (``<tag>.po`` or ``<tag>/LC_MESSAGES/statementpub.po``).
+    :raises LanguageTagError: ``lang`` is not a valid BCP 47 tag.
     :raises CatalogError: the catalog is missing or malformed.
-    :raises InterfaceLanguageError: no interface catalog for ``lang``.
+    :raises OptionsError: ``interface_catalogs`` is not a folder.
     """
     if isinstance(source, Edition):
         return source
     tag = source.lang if lang is None else language_tag(lang, path=source.path)
-    return make_edition(source, tag, catalog)
+    return make_edition(source, tag, catalog,
+                        interface_catalogs=check_interface_catalogs(interface_catalogs))
 
 
 def render_html(
@@ -57,20 +61,25 @@ def render_html(
     *,
     catalog: CatalogLike = None,
     alternates: Sequence[Alternate] = (),
+    interface_catalogs: str | Path | None = None,
 ) -> str:
     """The HTML edition of ``statement`` in ``lang`` (default: the source language).
 
     :param catalog: the statement catalog (``polib.POFile`` or path) for a
         language other than the source's; looked up beside the source if ``None``.
     :param alternates: other language editions to link to (``hreflang``).
+    :param interface_catalogs: a folder of interface catalogs looked in before
+        statementpub's own. Interface texts that neither has for ``lang`` are
+        shown in the source language (or English) and marked with it
+        (:attr:`Edition.interface_fallbacks` lists them).
     :returns: one self-contained HTML5 document (CSS, fonts and images inlined),
         meeting WCAG 2.2 AA as checked by axe-core.
-    :raises LanguageTagError: ``lang`` is not a BCP 47 tag.
+    :raises LanguageTagError: ``lang`` is not a valid BCP 47 tag.
     :raises CatalogError: the catalog is missing or malformed.
-    :raises InterfaceLanguageError: no interface catalog for ``lang``.
+    :raises OptionsError: ``interface_catalogs`` is not a folder.
     :raises HtmlRenderError: a template failed.
     """
-    edition = edition_of(statement, lang, catalog)
+    edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
     return wrap_failure(HtmlRenderError, "rendering failed", lambda: render_edition_html(
         edition, alternates=alternates, flavour="html"))
 
@@ -89,6 +98,7 @@ def render_pdf(
     *,
     catalog: CatalogLike = None,
     timeout: float | None = None,
+    interface_catalogs: str | Path | None = None,
 ) -> bytes:
     """The PDF edition (PDF/UA-1, ISO 14289-1) of ``statement`` in ``lang``.
 
@@ -104,7 +114,7 @@ def render_pdf(
         :class:`OptionsError` for a ``timeout`` that is not above 0.
     """
     limit = _check_timeout(timeout)
-    edition = edition_of(statement, lang, catalog)
+    edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
     if limit is None:
         return render_format(edition, "pdf")
     return pdf_within(print_html(edition), resource_roots(edition.statement), limit)
@@ -116,6 +126,7 @@ def render_epub(
     *,
     catalog: CatalogLike = None,
     timeout: float | None = None,
+    interface_catalogs: str | Path | None = None,
 ) -> bytes:
     """The EPUB 3 edition of ``statement`` in ``lang``, with EPUB Accessibility 1.1
     metadata.
@@ -127,7 +138,7 @@ def render_epub(
         :class:`OptionsError` for a ``timeout`` that is not above 0.
     """
     limit = _check_timeout(timeout)
-    edition = edition_of(statement, lang, catalog)
+    edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
     if limit is None:
         return render_format(edition, "epub")
     from .render.epub import html_to_epub

@@ -20,6 +20,7 @@ pointing outside counts as outside) and read only up to
 
 from __future__ import annotations
 
+import codecs
 import glob
 import io
 import re
@@ -36,10 +37,10 @@ from babel.messages.pofile import PoFileError, read_po
 from .errors import CatalogError
 from .markdown import MAX_INLINE_NESTING, inspect_inline
 from .model import Statement
-from .text import forbidden_character
+from .text import bidi_problem, forbidden_character
 
-__all__ = ["MAX_CATALOG_BYTES", "CatalogIndex", "check_po_syntax", "find_catalog", "judge",
-           "read_catalog", "read_catalog_bytes"]
+__all__ = ["MAX_CATALOG_BYTES", "CatalogIndex", "check_po_syntax", "declared_charset",
+           "decode_catalog", "find_catalog", "judge", "read_catalog", "read_catalog_bytes"]
 
 #: Catalogs larger than this are refused (bytes): 16 MiB.
 MAX_CATALOG_BYTES = 16 * 1024 * 1024
@@ -130,8 +131,9 @@ def available_catalogs(statement: Statement) -> list[str]:
 def read_catalog(path: str | Path, *, display: str | None = None) -> polib.POFile:
     """Read a PO file strictly.
 
-    :raises CatalogError: the file is missing, not UTF-8, or not well-formed
-        PO (``path:line: error: ...``, line counted from 1).
+    :raises CatalogError: the file is missing, not valid in the charset its
+        header declares (UTF-8 when none), or not well-formed PO
+        (``path:line: error: ...``, line counted from 1).
     """
     path = Path(path)
     shown = display or str(path)
@@ -162,23 +164,18 @@ def read_catalog_bytes(path: str | Path, *, display: str | None = None) -> bytes
 
 
 def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
-    """Parse PO ``data`` strictly (see :func:`read_catalog`)."""
-    if len(data) > MAX_CATALOG_BYTES:
-        raise CatalogError(f"the catalog is larger than {MAX_CATALOG_BYTES} bytes (16 MiB)",
-                           path=display, line=1)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = len(re.findall(rb"\r\n|\r|\n", data[:exc.start])) + 1
-        raise CatalogError("the catalog is not valid UTF-8", path=display, line=line) from None
+    """Parse PO ``data`` strictly (see :func:`read_catalog`), in the charset its
+    header declares (:func:`decode_catalog`). The returned catalog's
+    ``encoding`` is that charset as declared (``"UTF-8"`` when none is)."""
+    text, charset = decode_catalog(data, display=display)
     check_po_syntax(text, display)
     text = decode_escapes(text, display)
-    data = text.encode("utf-8")  # without the byte order mark, which Babel's reader refuses
     # Babel's reader does not know "#~|" (the previous msgid of an obsolete
-    # message, which msgmerge --previous writes): show it a plain comment.
-    checked = re.sub(rb"(?m)^([ \t]*)#~\|", rb"\1# ~|", data)
+    # message, which msgmerge --previous writes): show it a plain comment. It is
+    # given the decoded lines, so it does not decode them again.
+    checked = re.sub(r"(?m)^([ \t]*)#~\|", r"\1# ~|", text)
     try:
-        read_po(io.BytesIO(checked), abort_invalid=True)
+        read_po(io.StringIO(checked), abort_invalid=True)
     except PoFileError as exc:
         lineno = getattr(exc, "lineno", None)
         message = str(exc).split(" on ")[0].split(": ", 1)[-1] if str(exc) else "malformed"
@@ -187,11 +184,74 @@ def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:
     except (ValueError, IndexError, LookupError) as exc:
         raise CatalogError(f"malformed PO file: {exc}", path=display, line=1) from None
     try:
-        return polib.pofile(text, wrapwidth=79)
+        po = polib.pofile(text, wrapwidth=79, encoding="utf-8")
     except (OSError, ValueError, LookupError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise CatalogError(f"malformed PO file: {exc}", path=display,
                            line=int(match.group(1)) if match else 1) from None
+    po.encoding = charset
+    return po
+
+
+#: ``charset=`` in the header entry's Content-Type (the header is ASCII in every
+#: charset gettext reads).
+_CHARSET = re.compile(rb'charset=([A-Za-z0-9][A-Za-z0-9_.:+-]*)')
+_FIRST_MSGID = re.compile(rb'(?m)^[ \t]*msgid[ \t]+"(?:[^"\\\n]|\\.)+"')
+
+
+def declared_charset(data: bytes) -> tuple[str | None, int]:
+    """The charset the header entry of PO ``data`` declares, and its line (``None``
+    and 0 when it declares none, or the template's placeholder ``CHARSET``)."""
+    first = _FIRST_MSGID.search(data)
+    header = data[:first.start()] if first else data
+    match = _CHARSET.search(header)
+    if match is None:
+        return None, 0
+    name = match.group(1).decode("ascii")
+    line = data.count(b"\n", 0, match.start()) + 1
+    return (None, line) if name.upper() == "CHARSET" else (name, line)
+
+
+def decode_catalog(data: bytes, *, display: str = "<catalog>") -> tuple[str, str]:
+    """The text of PO ``data`` in the charset its header declares
+    (``Content-Type: text/plain; charset=ISO-8859-1``), any that gettext reads
+    (an ASCII-compatible charset Python knows), and that charset's name as
+    declared; UTF-8 when none is declared (a byte order mark means UTF-8 too).
+    STATEMENT_FORMAT.md, "Editions and catalogs".
+
+    :raises CatalogError: an unknown charset (at the header's line), or bytes
+        that are not valid in it (at their line, naming the charset).
+    """
+    if len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(f"the catalog is larger than {MAX_CATALOG_BYTES} bytes (16 MiB)",
+                           path=display, line=1)
+    name, header_line = declared_charset(data)
+    bom = data.startswith(codecs.BOM_UTF8)
+    codec = "utf-8"
+    if name is not None:
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            raise CatalogError(f"the catalog declares the charset {name!r}, which is not "
+                               "one gettext knows (use UTF-8)", path=display,
+                               line=header_line) from None
+        if "\n".encode(codec, errors="replace") != b"\n" or \
+                'msgid ""'.encode(codec, errors="replace") != b'msgid ""':
+            raise CatalogError(f"the catalog declares the charset {name!r}, which PO files "
+                               "cannot be written in (use UTF-8)", path=display,
+                               line=header_line)
+        if bom and codec != "utf-8":
+            raise CatalogError(f"the catalog starts with a UTF-8 byte order mark but "
+                               f"declares the charset {name!r}", path=display, line=1)
+    try:
+        text = data.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as exc:
+        line = len(re.findall(rb"\r\n|\r|\n", data[:exc.start])) + 1
+        shown_name = name or "UTF-8"
+        declared = "the charset its header declares" if name else "no charset is declared"
+        raise CatalogError(f"the catalog is not valid {shown_name} ({declared}): byte "
+                           f"0x{data[exc.start]:02x}", path=display, line=line) from None
+    return text, name or "UTF-8"
 
 
 _KEYWORD_LINE = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s"])\s*(.*)')
@@ -444,6 +504,9 @@ def judge(
     bad = forbidden_character(msgstr)
     if bad:
         return None, f"contains {bad}"
+    bidi = bidi_problem(msgstr)
+    if bidi is not None:
+        return None, f"contains {bidi[1]}"
     if not markup:
         # Plain text is shown as written: "<b>" or "https://..." in it stay text.
         return msgstr, None

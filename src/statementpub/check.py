@@ -66,6 +66,8 @@ class CheckReport:
     editions: tuple[EditionCheck, ...] = field(default_factory=tuple)
     warnings: tuple[str, ...] = ()
     manual_checks: tuple[str, ...] = MANUAL_CHECKS
+    #: catalogs below the publishing threshold: not built, so not checked
+    not_published: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -110,8 +112,10 @@ def check(source: str | Path, *, langs: Iterable[str] | None = None,
                 ran += ["axe-core", "epubcheck", "ace", "pdfua"]
             editions.append(EditionCheck(edition.lang, tuple(findings), len(edition.fallbacks),
                                          tuple(ran)))
+    not_published = tuple(f"{p.lang}: translation in progress, not published "
+                          f"({p.coverage.shown()} translated)" for p in report.in_progress)
     return CheckReport(str(source), tuple(editions),
-                       tuple(str(w) for w in report.warnings))
+                       tuple(str(w) for w in report.warnings), not_published=not_published)
 
 
 def _validators(files: dict[str, Path]) -> list[Finding]:

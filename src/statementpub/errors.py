@@ -6,10 +6,13 @@ Every error the library raises on purpose is a :class:`StatementpubError`::
     ├── StatementError        a source file (or mapping) breaks STATEMENT_FORMAT.md;
     │                         carries one or more Diagnostic (path, line, column)
     ├── CatalogError          a statement catalog (.po) is missing or malformed
-    ├── InterfaceLanguageError  no interface catalog for an edition's language
+    ├── InterfaceLanguageError  kept for callers that catch it; raised no more: an
+    │                         edition in a language without interface catalog is built
+    │                         with marked fallbacks (STATEMENT_FORMAT.md, 2026-12)
     ├── OptionsError          a bad option on any path (API, build, CLI): an unknown
-    │   │                     format, ``jobs`` < 1; also a ``ValueError``
-    │   └── LanguageTagError  a language asked for is not a BCP 47 tag CLDR knows
+    │   │                     format, ``jobs`` < 1, ``min_coverage`` outside 0 to 100, an
+    │   │                     ``interface_catalogs`` that is not a folder; a ``ValueError``
+    │   └── LanguageTagError  a language asked for is not a valid BCP 47 tag
     ├── RenderError           an engine failed while rendering
     │   ├── HtmlRenderError   the HTML edition (templates, Markdown) failed
     │   ├── PdfRenderError    WeasyPrint failed, or is not the version the tagger needs
@@ -140,7 +143,11 @@ class CatalogError(StatementpubError):
 
 
 class InterfaceLanguageError(StatementpubError):
-    """The library has no interface catalog for the requested language."""
+    """Formerly: the library has no interface catalog for the requested language.
+
+    Kept so that code catching it still imports; statementpub raises it no more,
+    since any language builds, its interface texts falling back, marked
+    (:attr:`statementpub.Edition.interface_fallbacks`)."""
 
 
 class OptionsError(StatementpubError, ValueError):

@@ -4,7 +4,12 @@ The one place where statementpub reads or compares a language tag, so that a
 tag is judged the same way on every path (the loader, catalogs, editions,
 renderers, the build). Tags are compared case-insensitively and by their
 primary language subtag (STATEMENT_FORMAT.md, "Editions and catalogs").
-A leaf module: it imports nothing of the package.
+
+A tag is *valid* when its subtags are registered in the IANA Language Subtag
+Registry (BCP 47 section 2.2.9, checked with langcodes' copy of the registry)
+or when CLDR knows it: any language can have an edition, whether or not CLDR
+or statementpub has data for it (``mam``, Mam, is in the registry and not in
+CLDR). A leaf module: it imports nothing of the package.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-__all__ = ["direction", "normalize_lang", "primary_language", "same_language", "same_tag"]
+__all__ = ["direction", "normalize_lang", "primary_language", "registry_name", "same_language",
+           "same_tag"]
 
 _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -22,14 +28,12 @@ _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 @lru_cache(maxsize=256)
 def normalize_lang(tag: str) -> str | None:
     """The BCP 47 tag in canonical case (``es-mx`` -> ``es-MX``, ``en_US`` ->
-    ``en-US``), or ``None`` when it is malformed or CLDR does not know its
-    language."""
+    ``en-US``), or ``None`` when it is malformed or not valid (neither in the
+    IANA registry nor known to CLDR: ``sp``, ``xx``)."""
     tag = tag.strip().replace("_", "-")
     if not _TAG.fullmatch(tag):
         return None
-    try:
-        locale = Locale.parse(tag, sep="-")
-    except (UnknownLocaleError, ValueError):
+    if not _cldr_knows(tag) and not _registered(tag):
         return None
     parts = tag.split("-")
     out = [parts[0].lower()]
@@ -40,7 +44,38 @@ def normalize_lang(tag: str) -> str | None:
             out.append(part.upper())
         else:
             out.append(part.lower())
-    return "-".join(out) if locale.language else None
+    return "-".join(out)
+
+
+def _cldr_knows(tag: str) -> bool:
+    try:
+        return bool(Locale.parse(tag, sep="-").language)
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+def _registered(tag: str) -> bool:
+    """Whether every subtag is in the IANA registry (langcodes, imported only for
+    the tags CLDR does not know: it takes about 0.1 s to import)."""
+    import langcodes
+
+    return bool(langcodes.tag_is_valid(tag))
+
+
+@lru_cache(maxsize=1)
+def _registry_descriptions() -> dict[str, str]:
+    from langcodes.registry_parser import parse_registry
+
+    return {str(item["Subtag"]).lower(): str(item["Description"][0])
+            for item in parse_registry()  # type: ignore[no-untyped-call]
+            if item.get("Type") == "language" and item.get("Description")}
+
+
+def registry_name(tag: str) -> str | None:
+    """The English name of the tag's language in the IANA Language Subtag
+    Registry (``mam`` -> ``Mam``), or ``None``: for a language CLDR has no
+    name of."""
+    return _registry_descriptions().get(primary_language(tag))
 
 
 def primary_language(tag: str) -> str:

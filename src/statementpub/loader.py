@@ -43,6 +43,7 @@ from .model import (
 )
 from .text import (
     WHITE_SPACE,
+    bidi_problem,
     check_email,
     check_url,
     fold,
@@ -126,6 +127,12 @@ class _Checker:
         if bad:
             self.error(node.line or line, field, f"'{field}' holds {bad}, which no edition "
                        "can hold: remove it")
+            return None
+        bidi = bidi_problem(value)
+        if bidi is not None:
+            self.error(node.line or line, field, f"'{field}' holds {bidi[1]}: remove it "
+                       "(statementpub isolates names and passages in another direction "
+                       "itself)")
             return None
         if line or node.line:
             self.lines.setdefault(field, line or node.line)
@@ -511,6 +518,25 @@ def _read_source(source: Path, display: str) -> bytes:
     return data
 
 
+def _check_bidi_embeddings(lines: Sequence[str], display: str) -> None:
+    """Refuse explicit bidirectional embeddings and overrides anywhere in the file
+    (front matter, comments and body alike), each at its line."""
+    diagnostics = []
+    for number, line in enumerate(lines, 1):
+        match = _EMBEDDING.search(line)
+        if match is not None:
+            problem = bidi_problem(match.group(0))
+            assert problem is not None
+            diagnostics.append(Diagnostic(f"the line holds {problem[1]}: remove it "
+                                          "(statementpub isolates names and passages in "
+                                          "another direction itself)", display, number))
+    if diagnostics:
+        raise StatementError(diagnostics)
+
+
+_EMBEDDING = re.compile("[\u202a-\u202e]")
+
+
 def load_statement(path: str | Path) -> Statement:
     """Read and validate a statement source file.
 
@@ -524,6 +550,7 @@ def load_statement(path: str | Path) -> Statement:
     data = _read_source(source, display)
     text = _decode(data, display)
     lines = text.split("\n")
+    _check_bidi_embeddings(lines, display)
     if not lines or lines[0].rstrip(" \t") != "---":
         raise StatementError.single("a statement starts with a front matter block: the "
                                     "first line must be '---'", path=display, line=1)

@@ -46,6 +46,7 @@ from .model import (
     reserved_id,
 )
 from .text import (
+    bidi_problem,
     check_url,
     fold,
     forbidden_character,
@@ -225,6 +226,12 @@ def parse_body(
         bad = forbidden_character(line)
         if bad:
             ctx.error(number, f"the text holds {bad}, which no edition can hold: remove it")
+        embedding = _EMBEDDING.search(line)
+        if embedding is not None:
+            problem = bidi_problem(embedding.group(0))
+            assert problem is not None
+            ctx.error(number, f"the text holds {problem[1]}: remove it (statementpub "
+                      "isolates names and passages in another direction itself)")
     if len(text) > MAX_BODY_CHARS:
         ctx.error(first_line, f"the body is {len(text):,} characters long; a statement's "
                   f"body is limited to {MAX_BODY_CHARS:,} (about 500 pages)")
@@ -233,6 +240,7 @@ def parse_body(
     tokens = _PARSER.parse(text, env)
     if _over_limits(tokens, ctx):
         return Document((), (), MappingProxyType({})), ctx.diagnostics
+    _check_isolates(tokens, ctx, first_line)
     too_deep = _too_deep(tokens)
     if too_deep is not None:
         ctx.error(ctx.line_of(too_deep), f"lists and block quotes are nested more than "
@@ -283,6 +291,26 @@ def _over_limits(tokens: Sequence[Token], ctx: _BodyContext) -> bool:
         ctx.error(ctx.offset + 1, f"the body has more than {MAX_FOOTNOTES:,} footnotes")
         found = True
     return found
+
+
+_EMBEDDING = re.compile("[\u202a-\u202e]")
+
+
+def _check_isolates(tokens: Sequence[Token], ctx: _BodyContext, first_line: int) -> None:
+    """Bidirectional isolates must be balanced within each block (a paragraph, a
+    heading, a table cell, a code block): report the first that is not, at its line.
+    Embeddings and overrides are reported line by line already."""
+    line = first_line
+    for token in tokens:
+        if token.map:
+            line = first_line + token.map[0]
+        if token.type not in ("inline", "fence", "code_block", "html_block"):
+            continue
+        problem = bidi_problem(token.content)
+        if problem is None or _EMBEDDING.match(token.content, problem[0]):
+            continue
+        ctx.error(line + token.content.count("\n", 0, problem[0]),
+                  f"the text holds {problem[1]}: balance or remove it")
 
 
 _CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")

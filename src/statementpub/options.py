@@ -24,11 +24,16 @@ from typing import Any
 from .errors import Diagnostic, LanguageTagError, OptionsError
 from .langtags import normalize_lang
 
-__all__ = ["DEFAULT_OPTIONS", "FORMATS", "Options", "check_formats", "check_jobs",
+__all__ = ["DEFAULT_MIN_COVERAGE", "DEFAULT_OPTIONS", "FORMATS", "Options",
+           "check_formats", "check_interface_catalogs", "check_jobs", "check_min_coverage",
            "language_tag", "language_tags"]
 
 #: Output formats, in the order they are written.
 FORMATS: tuple[str, ...] = ("html", "pdf", "epub")
+
+#: The publishing threshold: percent of the words of the statement's units that a
+#: catalog found beside the source must translate to be published (po4a's ``--keep``).
+DEFAULT_MIN_COVERAGE = 80.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +49,13 @@ class Options:
     :ivar force: render every output, even those the manifest finds up to date.
     :ivar jobs: PDF worker processes; ``None``: the number of cores.
     :ivar quiet: (command line) print errors only: no progress, notes or summary.
+    :ivar min_coverage: the publishing threshold, in percent (0 to 100) of the
+        words of the statement's units: a catalog found beside the source that
+        translates less is a translation in progress, not built and not linked
+        to; a language named in ``langs`` is built whatever its coverage.
+    :ivar interface_catalogs: a folder of interface catalogs
+        (``<tag>.po`` or ``<tag>/LC_MESSAGES/statementpub.po``) looked in before
+        statementpub's own, for a language statementpub has none for.
     """
 
     langs: tuple[str, ...] | None = None
@@ -53,6 +65,8 @@ class Options:
     force: bool = False
     jobs: int | None = None
     quiet: bool = False
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+    interface_catalogs: Path | None = None
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes`` (names of fields); unknown names raise :class:`OptionsError`."""
@@ -78,6 +92,31 @@ def check_formats(formats: Iterable[str] | None) -> list[str]:
         if fmt not in FORMATS:
             raise OptionsError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     return chosen
+
+
+def check_min_coverage(value: float) -> float:
+    """``value`` itself when it is a number from 0 to 100.
+
+    :raises OptionsError: it is not.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not 0 <= value <= 100:
+        raise OptionsError(f"min_coverage must be a percentage from 0 to 100, not {value!r}")
+    return float(value)
+
+
+def check_interface_catalogs(folder: str | Path | None) -> Path | None:
+    """``folder`` as a :class:`Path` when it is ``None`` or an existing folder.
+
+    :raises OptionsError: it is not a folder.
+    """
+    if folder is None:
+        return None
+    path = Path(folder)
+    if not path.is_dir():
+        raise OptionsError(f"the interface catalogs folder {str(path)!r} does not exist "
+                           "or is not a folder")
+    return path
 
 
 def check_jobs(jobs: int | None) -> int | None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from anyascii import anyascii
 
-__all__ = ["WHITE_SPACE", "check_email", "check_url", "describe_character", "fold",
+__all__ = ["WHITE_SPACE", "bidi_problem", "check_email", "check_url", "describe_character", "fold",
            "forbidden_character", "lookalike_key", "shown", "slugify",
            "strip_default_ignorables", "title_slug"]
 
@@ -43,6 +43,52 @@ def forbidden_character(text: str) -> str | None:
     (``the control character U+0007``), or ``None``."""
     match = _FORBIDDEN.search(text)
     return describe_character(ord(match.group(0))) if match else None
+
+
+#: Explicit bidirectional embeddings and overrides (UAX #9 section 2.1): errors
+#: anywhere (STATEMENT_FORMAT.md, "The file"). A name that displays otherwise than
+#: it reads ("AcmepuorG retaW" for "Acme Water Group") is a spoofing vector.
+_EMBEDDINGS = {0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING",
+               0x202C: "POP DIRECTIONAL FORMATTING", 0x202D: "LEFT-TO-RIGHT OVERRIDE",
+               0x202E: "RIGHT-TO-LEFT OVERRIDE"}
+#: Isolate initiators (UAX #9 section 2.2) and their terminator, U+2069.
+_ISOLATES = {0x2066: "LEFT-TO-RIGHT ISOLATE", 0x2067: "RIGHT-TO-LEFT ISOLATE",
+             0x2068: "FIRST STRONG ISOLATE"}
+_PDI = 0x2069
+_BIDI = re.compile("[‪-‮⁦-⁩]")
+
+
+def bidi_problem(text: str) -> tuple[int, str] | None:
+    """The first bidirectional control that ``text`` (one value or one block) may not
+    hold, as ``(offset, description)``, or ``None``.
+
+    Embeddings and overrides (U+202A to U+202E) are never allowed; isolates
+    (U+2066 to U+2068, closed by U+2069) must be balanced within ``text``: a
+    U+2069 that closes nothing, or an isolate still open at the end, is a
+    problem. The marks U+200E, U+200F and U+061C are allowed
+    (STATEMENT_FORMAT.md, "The file").
+    """
+    open_isolates: list[int] = []
+    for match in _BIDI.finditer(text):
+        code = ord(match.group(0))
+        if code in _EMBEDDINGS:
+            return match.start(), (f"the bidirectional control character U+{code:04X} "
+                                   f"({_EMBEDDINGS[code]}), which can make text display "
+                                   "otherwise than it reads")
+        if code in _ISOLATES:
+            open_isolates.append(match.start())
+        elif open_isolates:
+            open_isolates.pop()
+        else:
+            return match.start(), ("the bidirectional control character U+2069 (POP DIRECTIONAL "
+                                   "ISOLATE), which closes no isolate")
+    if open_isolates:
+        start = open_isolates[0]
+        code = ord(text[start])
+        return start, (f"the bidirectional control character U+{code:04X} ({_ISOLATES[code]}), "
+                       "which is not closed by U+2069 (POP DIRECTIONAL ISOLATE) in the "
+                       "same value or block")
+    return None
 
 
 def describe_character(code: int) -> str:

@@ -119,6 +119,9 @@ def output_key(inputs: dict[str, Any], edition: Edition, fmt: str,
         "inputs": inputs,
         "lang": edition.lang,
         "catalog": edition.catalog_sha256 or _file_hash(edition.catalog_path, memo),
+        # the interface strings as resolved: they may come from a folder of interface
+        # catalogs given by the caller (--interface-catalogs), outside the library
+        "labels": sha256(repr(edition.labels).encode("utf-8")),
         "format": fmt,
         # the HTML edition links to the others; the PDF's fonts carry this date
         "languages": list(langs) if fmt == "html" else None,

@@ -17,7 +17,7 @@ from ..model import Statement
 from ..options import language_tags
 from ..render.html import Alternate
 from .manifest import output_key, statement_inputs, up_to_date
-from .reports import BatchResult
+from .reports import BatchResult, InProgress
 from .sources import default_languages
 
 __all__ = ["MAX_FILE_NAME_BYTES", "Job", "Output", "alternates", "plan"]
@@ -52,6 +52,13 @@ class Job:
     error: StatementpubError | None = None
     #: ``strict``: the editions refused for their fallbacks (the others are written)
     refused: StrictBuildError | None = None
+    #: catalogs found beside the source below the publishing threshold (not built)
+    in_progress: list[InProgress] = field(default_factory=list)
+    #: the threshold the build applied, in percent of the words
+    min_coverage: float = 0.0
+    #: the languages named by the caller (built whatever their coverage)
+    requested: bool = False
+    interface_catalogs: Path | None = None
     pending: int = 0
     finished: bool = False
     result: BatchResult | None = None
@@ -62,17 +69,26 @@ def alternates(job: Job) -> list[Alternate]:
     with nothing to render needs no language names)."""
     if not job.alternates and job.statement is not None:
         slug = job.statement.slug
-        job.alternates = [Alternate(e.lang, interface(e.lang).language_name(e.lang).value,
-                                    f"{slug}.{e.lang}.html") for e in job.editions]
+        job.alternates = []
+        for e in job.editions:
+            name = interface(e.lang, catalogs=job.interface_catalogs).language_name(e.lang)
+            job.alternates.append(Alternate(e.lang, name.value, f"{slug}.{e.lang}.html",
+                                            name.lang))
     return job.alternates
 
 
 def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
          formats: Sequence[str], out: Path, strict: bool, force: bool,
          manifest: dict[str, dict[str, str]], memo: dict[Path, str],
-         stage: Callable[[str], None] | None = None) -> None:
+         stage: Callable[[str], None] | None = None, *,
+         min_coverage: float = 0.0, interface_catalogs: Path | None = None) -> None:
     """Load ``source`` into ``job``, make its editions and list its outputs (``stage`` is
     told ``loaded`` and ``editions``, see :func:`~statementpub.build.build_many`).
+
+    A catalog found beside the source (``langs`` empty) whose coverage is below
+    ``min_coverage`` percent of the words is a translation in progress: it goes
+    to ``job.in_progress`` instead of ``job.editions`` (nothing is written for
+    it and no edition links to it). A language in ``langs`` is always built.
 
     :raises StatementError: the source breaks the format.
     :raises LanguageTagError: one of ``langs`` is not a BCP 47 tag.
@@ -86,7 +102,19 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
         stage("loaded")
     requested = list(langs) if langs else default_languages(statement)
     tags = language_tags(requested, path=statement.path)
-    job.editions = [make_edition(statement, tag) for tag in tags]
+    job.requested = bool(langs)
+    job.min_coverage = min_coverage
+    job.interface_catalogs = interface_catalogs
+    editions = [make_edition(statement, tag, interface_catalogs=interface_catalogs)
+                for tag in tags]
+    job.editions = []
+    for edition in editions:
+        if not job.requested and edition.coverage is not None and \
+                edition.coverage.below(min_coverage):
+            job.in_progress.append(InProgress(edition.lang, edition.catalog_path,
+                                              edition.coverage))
+        else:
+            job.editions.append(edition)
     if stage is not None:
         stage("editions")
     if strict:
@@ -101,13 +129,19 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
         problems = [Diagnostic(f"[{edition.lang}] {fb.role} not translated ({fb.reason}): "
                                f"the {edition.lang} edition is not built", where, fb.line)
                     for edition in job.editions for fb in edition.fallbacks]
+        problems += [Diagnostic(f"[{edition.lang}] {item.what} shown in {item.lang} "
+                                f"({item.reason}): the {edition.lang} edition is not built",
+                                where, 0)
+                     for edition in job.editions
+                     for item in dict.fromkeys(edition.interface_fallbacks)]
         if problems:
             refused = sorted({fb_edition.lang for fb_edition in job.editions
-                              if fb_edition.fallbacks})
+                              if fb_edition.fallbacks or fb_edition.interface_fallbacks})
             job.refused = StrictBuildError(
                 f"strict build refused the {', '.join(refused)} edition(s): "
                 f"{len(problems)} fallback(s)", diagnostics=problems)
-            job.editions = [e for e in job.editions if not e.fallbacks]
+            job.editions = [e for e in job.editions
+                            if not e.fallbacks and not e.interface_fallbacks]
     inputs = statement_inputs(statement, memo)
     langs_built = [e.lang for e in job.editions]
     for edition in job.editions:

@@ -7,10 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..edition import Fallback
+from ..coverage import Coverage
+from ..edition import Fallback, InterfaceFallback
 from ..errors import Diagnostic, StatementpubError
 
-__all__ = ["BatchResult", "BuildReport", "EditionReport", "Progress"]
+__all__ = ["BatchResult", "BuildReport", "EditionReport", "InProgress", "Progress"]
+
+
+@dataclass(frozen=True)
+class InProgress:
+    """A catalog found beside the source that covers less than the publishing
+    threshold: a translation in progress, not built (STATEMENT_FORMAT.md,
+    "Editions and catalogs")."""
+
+    lang: str
+    catalog: Path | None
+    coverage: Coverage
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,10 @@ class EditionReport:
     catalog: Path | None
     rebuilt: tuple[Path, ...] = ()
     up_to_date: tuple[Path, ...] = ()
+    #: interface texts shown in another language (no interface catalog or CLDR data)
+    interface_fallbacks: tuple[InterfaceFallback, ...] = ()
+    #: how much of the statement its catalog translates (``None``: the source language)
+    coverage: Coverage | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,12 @@ class BuildReport:
     slug: str
     editions: tuple[EditionReport, ...]
     warnings: tuple[Diagnostic, ...] = ()
+    #: catalogs below the publishing threshold, not built
+    in_progress: tuple[InProgress, ...] = ()
+    #: the publishing threshold applied, in percent of the words
+    min_coverage: float = 0.0
+    #: whether the languages were named by the caller (then built at any coverage)
+    requested: bool = False
 
     @property
     def files(self) -> tuple[Path, ...]:

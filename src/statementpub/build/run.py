@@ -21,7 +21,16 @@ from typing import Any
 
 from ..errors import BuildError, OptionsError, RenderError, StatementpubError
 from ..model import Statement
-from ..options import DEFAULT_OPTIONS, FORMATS, Options, check_formats, check_jobs
+from ..options import (
+    DEFAULT_MIN_COVERAGE,
+    DEFAULT_OPTIONS,
+    FORMATS,
+    Options,
+    check_formats,
+    check_interface_catalogs,
+    check_jobs,
+    check_min_coverage,
+)
 from ..render.formats import (
     epub_html,
     has_images,
@@ -71,6 +80,8 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
 
     chosen = check_formats(options.formats)
     check_jobs(options.jobs)
+    min_coverage = check_min_coverage(options.min_coverage)
+    ui_catalogs = check_interface_catalogs(options.interface_catalogs)
     workers_ = options.jobs if options.jobs is not None else workers.cores()
     langs = list(options.langs) if options.langs else None
     strict, force = options.strict, options.force
@@ -83,7 +94,8 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         job = Job(path or Path("<statement>"))
         jobs_.append(job)
         try:
-            plan(job, source, langs, chosen, out, strict, force, manifest, memo, at)
+            plan(job, source, langs, chosen, out, strict, force, manifest, memo, at,
+                 min_coverage=min_coverage, interface_catalogs=ui_catalogs)
         except StatementpubError as exc:
             job.error = exc
     slugs: dict[str, Path] = {}
@@ -274,6 +286,8 @@ def build(
     strict: bool = False,
     jobs: int | None = None,
     force: bool = False,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    interface_catalogs: str | Path | None = None,
     options: Options | None = None,
 ) -> BuildReport:
     """Build the editions of one statement and write them to ``out_dir``.
@@ -289,20 +303,37 @@ def build(
     :param jobs: worker processes for the PDFs (default: the number of cores);
         the output is the same whatever it is.
     :param force: render every output, even those the manifest finds up to date.
+    :param min_coverage: the publishing threshold, in percent (0 to 100) of the
+        words of the statement's units (default 80, as po4a's ``--keep``): a
+        catalog found beside the source that translates less is a translation
+        in progress: nothing is written for it, no edition links to it, and it
+        is listed in :attr:`BuildReport.in_progress`. A language named in
+        ``langs`` is built whatever its coverage. 0 publishes every catalog.
+    :param interface_catalogs: a folder of interface catalogs (``<tag>.po`` or
+        ``<tag>/LC_MESSAGES/statementpub.po``) looked in before statementpub's
+        own. A language with none anywhere is built with its interface texts in
+        the source language (or English), marked and reported in
+        :attr:`EditionReport.interface_fallbacks`.
     :param options: all of the above as one :class:`~statementpub.Options`
         (then leave the other keywords at their defaults).
     :returns: a :class:`BuildReport`; ``rebuilt`` and ``up_to_date`` say which
         files were rendered.
-    :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
-    :raises LanguageTagError: one of ``langs`` is not a BCP 47 tag.
+    :raises OptionsError: an unknown format, ``jobs`` < 1, ``min_coverage`` outside
+        0 to 100, an ``interface_catalogs`` that is not a folder, options and keywords
+        mixed.
+    :raises LanguageTagError: one of ``langs`` is not a valid BCP 47 tag.
     :raises StatementError: the source breaks the format.
-    :raises CatalogError, InterfaceLanguageError: a language cannot be made.
-    :raises StrictBuildError: ``strict`` and a fallback or warning was found.
+    :raises CatalogError: a catalog is missing or malformed.
+    :raises StrictBuildError: ``strict`` and a fallback (of a unit or an interface
+        text) or a warning was found.
     :raises RenderError: an engine failed.
     :raises BuildError: an output cannot be written.
     """
     chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
-                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
+                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force,
+                      min_coverage=min_coverage,
+                      interface_catalogs=Path(interface_catalogs) if interface_catalogs
+                      is not None else None)
     (result,) = _run([source], chosen, progress=None)
     if result.error is not None:
         raise result.error
@@ -319,6 +350,8 @@ def build_many(
     strict: bool = False,
     jobs: int | None = None,
     force: bool = False,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    interface_catalogs: str | Path | None = None,
     options: Options | None = None,
     progress: Callable[[Progress], None] | None = None,
     stage: Callable[[str], None] | None = None,
@@ -340,7 +373,10 @@ def build_many(
     :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
     """
     chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
-                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
+                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force,
+                      min_coverage=min_coverage,
+                      interface_catalogs=Path(interface_catalogs) if interface_catalogs
+                      is not None else None)
     return _run(list(sources), chosen, progress=progress, stage=stage)
 
 

@@ -126,6 +126,8 @@ def write_outputs(job: Job, out: Path, *, force: bool = False,
         editions.append(EditionReport(
             edition.lang, tuple(o.path for o in mine_), edition.fallbacks, edition.catalog_path,
             rebuilt=tuple(o.path for o in mine_ if o.stale),
-            up_to_date=tuple(o.path for o in mine_ if not o.stale)))
+            up_to_date=tuple(o.path for o in mine_ if not o.stale),
+            interface_fallbacks=edition.interface_fallbacks, coverage=edition.coverage))
     return BuildReport(statement.path or Path("<statement>"), statement.slug, tuple(editions),
-                       statement.warnings)
+                       statement.warnings, in_progress=tuple(job.in_progress),
+                       min_coverage=job.min_coverage, requested=job.requested)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..build import BatchResult, BuildReport, Progress, build_many, find_sources
+from ..coverage import percent_shown
 from ..errors import StatementpubError
 from ..options import Options
 
@@ -149,9 +150,27 @@ def summary_table(results: Sequence[BatchResult]) -> str:
 def describe(report: BuildReport) -> list[str]:
     """What the command line says about one statement's build."""
     lines = [str(warning) for warning in report.warnings]
+    name = report.source.name
+    threshold = percent_shown(report.min_coverage)
+    for progress in report.in_progress:
+        lines.append(f"{name}: note: [{progress.lang}] translation in progress, not "
+                     f"published: {progress.coverage.shown()} translated, below "
+                     f"{threshold} (--min-coverage)")
     for edition in report.editions:
+        if edition.coverage is not None and edition.coverage.below(report.min_coverage):
+            lines.append(f"{name}: note: [{edition.lang}] built as asked although only "
+                         f"{edition.coverage.shown()} are translated (below {threshold})")
+        by_reason: dict[tuple[str, str], list[str]] = {}
+        for item in edition.interface_fallbacks:
+            by_reason.setdefault((item.reason, item.lang), []).append(item.what)
+        for (reason, lang), items in by_reason.items():
+            count = len(items)
+            what = ", ".join(dict.fromkeys(items)) if count <= 3 else \
+                f"{count} interface texts"
+            lines.append(f"{name}: note: [{edition.lang}] {what} shown in {lang} and marked "
+                         f"so: {reason}")
         for fb in edition.fallbacks:
-            lines.append(f"{report.source.name}:{fb.line}: note: [{edition.lang}] {fb.role} "
+            lines.append(f"{name}:{fb.line}: note: [{edition.lang}] {fb.role} "
                          f"shown in the source language: {fb.reason}")
     for edition in report.editions:
         count = len(edition.fallbacks)

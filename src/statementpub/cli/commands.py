@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..build import write_atomically
-from ..options import language_tags
+from ..options import DEFAULT_MIN_COVERAGE, language_tags
 from ..translate import LanguageStatus
 
 __all__ = ["check_command", "extract_command", "status_command", "update_command"]
@@ -30,6 +30,8 @@ def check_command(args: argparse.Namespace, stdout: TextIO) -> int:
         return 0 if report.ok else 1
     for warning in report.warnings:
         print(warning, file=stdout)
+    for line in report.not_published:
+        print(line, file=stdout)
     for edition in report.editions:
         verdict = "no findings" if not edition.findings else \
             f"{len(edition.findings)} finding(s)"
@@ -79,6 +81,7 @@ def update_command(args: argparse.Namespace, stderr: TextIO) -> int:
         merged = update_catalog(template, target, lang=lang, fuzzy_matching=args.fuzzy)
         data = catalog_bytes(merged)
         existed = target.exists()
+        converted = _charset_converted(target) if existed else None
         if existed and target.read_bytes() == data:
             print(f"{target}: up to date", file=stderr)
             continue
@@ -93,9 +96,28 @@ def update_command(args: argparse.Namespace, stderr: TextIO) -> int:
                 counts["translated"] += 1
             else:
                 counts["untranslated"] += 1
-        print(f"{'updated' if existed else 'created'} {target}: "
+        note = f"converted from {converted} to UTF-8; " if converted else ""
+        print(f"{'updated' if existed else 'created'} {target}: {note}"
               + ", ".join(f"{n} {what}" for what, n in counts.items()), file=stderr)
     return 0
+
+
+def _charset_converted(path: Path) -> str | None:
+    """The charset a catalog declares when it is not UTF-8 (``update`` writes UTF-8)."""
+    import codecs
+
+    from ..catalogs import declared_charset
+
+    try:
+        name, _ = declared_charset(path.read_bytes())
+    except OSError:
+        return None
+    if name is None:
+        return None
+    try:
+        return None if codecs.lookup(name).name == "utf-8" else name
+    except LookupError:  # pragma: no cover - reading the catalog refused it already
+        return name
 
 
 def status_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -105,20 +127,20 @@ def status_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
     if args.langs:
         language_tags(args.langs, path=args.source)
     statement = load_statement(args.source)
-    statuses = catalog_status(statement, args.langs)
-    below = [s for s in statuses
-             if args.min_coverage is not None and s.coverage < args.min_coverage]
+    threshold = DEFAULT_MIN_COVERAGE if args.min_coverage is None else args.min_coverage
+    statuses = catalog_status(statement, args.langs, min_coverage=threshold)
+    below = [s for s in statuses if args.min_coverage is not None and not s.published]
     if args.json:
         json.dump({"source": str(args.source), "source_lang": statement.lang,
-                   "min_coverage": args.min_coverage,
+                   "min_coverage": threshold,
                    "languages": [s.to_dict() for s in statuses]},
                   stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
     else:
         _print_status_table(statement.display_path, statuses, stdout)
     for s in below:
-        print(f"{args.source}: error: [{s.lang}] coverage {s.coverage}% is below "
-              f"{args.min_coverage:g}%", file=stderr)
+        print(f"{args.source}: error: [{s.lang}] coverage {s.word_coverage:.1f}% of the "
+              f"words is below {threshold:g}%", file=stderr)
     if not statuses:
         print(f"{args.source}: note: no catalogs beside the source", file=stderr)
     return 1 if below else 0
@@ -126,9 +148,11 @@ def status_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
 
 def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: TextIO) -> None:
     headers = ("lang", "translated", "fuzzy", "untranslated", "unusable", "obsolete",
-               "coverage")
+               "units", "words", "coverage", "published")
     rows = [(s.lang, str(s.translated), str(s.fuzzy), str(s.untranslated), str(s.unusable),
-             str(s.obsolete), f"{s.coverage:.1f}%") for s in statuses]
+             str(s.obsolete), f"{s.translated}/{s.total}", f"{s.words}/{s.total_words}",
+             f"{s.word_coverage:.1f}%", "yes" if s.published else "no")
+            for s in statuses]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
     print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)

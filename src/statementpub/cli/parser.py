@@ -28,6 +28,17 @@ class _Repeatable(argparse.Action):
         setattr(namespace, self.dest, items)
 
 
+def _percent(text: str) -> float:
+    """A percentage from 0 to 100 (``80``, ``62.5``, ``80%``)."""
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"a percentage from 0 to 100, not {text!r}")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The parser of ``statementpub``: the commands build, extract, update, status, check."""
     parser = argparse.ArgumentParser(
@@ -57,6 +68,16 @@ def make_parser() -> argparse.ArgumentParser:
                    help="render every file, even those the manifest finds up to date")
     p.add_argument("--quiet", "-q", action="store_true",
                    help="print errors only: no progress, notes or summary")
+    p.add_argument("--min-coverage", type=_percent, metavar="PERCENT",
+                   help="publishing threshold: a catalog found beside the source that "
+                        "translates less than PERCENT of the words is a translation in "
+                        "progress and is not built (default: "
+                        f"{DEFAULT_OPTIONS['min_coverage']:g}; 0 publishes every catalog); "
+                        "a language named with --lang is built at any coverage")
+    p.add_argument("--interface-catalogs", type=Path, metavar="DIR",
+                   help="folder of interface catalogs (<tag>.po or "
+                        "<tag>/LC_MESSAGES/statementpub.po) looked in before statementpub's "
+                        "own, for the labels, 'Signatories' and page numbers of a language")
     p.set_defaults(**DEFAULT_OPTIONS)
 
     p = sub.add_parser("extract", help="write the translation template (.pot) of a statement")
@@ -79,8 +100,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
     p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
                    help="language to report (repeatable); default: every catalog")
-    p.add_argument("--min-coverage", type=float, metavar="PERCENT",
-                   help="exit 1 when a language's coverage is below PERCENT")
+    p.add_argument("--min-coverage", type=_percent, metavar="PERCENT",
+                   help="the publishing threshold the 'published' column is judged by "
+                        f"(default: {DEFAULT_OPTIONS['min_coverage']:g}, as for build); when "
+                        "given, exit 1 when a language's coverage of the words is below it")
     p.add_argument("--json", action="store_true", help="print JSON for tools")
 
     p = sub.add_parser("check", help="build in a temporary folder and report conformance "

@@ -9,6 +9,7 @@ from .edition import (
     ContactPart,
     Edition,
     Fallback,
+    InterfaceFallback,
     LinkPart,
     LogoPart,
     PublisherPart,
@@ -18,5 +19,5 @@ from .labels import Labels
 from .make import make_edition
 from .nodes import Text
 
-__all__ = ["ContactPart", "Edition", "Fallback", "Labels", "LinkPart", "LogoPart",
-           "PublisherPart", "SignatoryPart", "Text", "make_edition"]
+__all__ = ["ContactPart", "Edition", "Fallback", "InterfaceFallback", "Labels", "LinkPart",
+           "LogoPart", "PublisherPart", "SignatoryPart", "Text", "make_edition"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..coverage import Coverage
 from ..model import Statement
-from .labels import Labels
+from .labels import InterfaceFallback, Labels
 from .nodes import Block, Note, Para, Text
 
-__all__ = ["ContactPart", "Edition", "Fallback", "LinkPart", "LogoPart", "PublisherPart",
-           "SignatoryPart"]
+__all__ = ["ContactPart", "Edition", "Fallback", "InterfaceFallback", "LinkPart", "LogoPart",
+           "PublisherPart", "SignatoryPart"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,8 @@ class Edition:
     the source (for its slug, date, images and metadata); ``lang`` the edition's
     BCP 47 tag and ``dir`` its direction (``"ltr"`` or ``"rtl"``); ``labels``
     the interface strings, resolved; ``fallbacks`` the units shown in the
-    source language, with the reason; the other fields are the document's
+    source language, with the reason; ``interface_fallbacks`` the interface
+    texts shown in another language, with the reason; the other fields are the document's
     parts in reading order: masthead (``publisher``), header (``title``,
     ``subtitle``, ``labels.kind``, ``labels.date``), ``summary`` (the lede),
     ``links``, ``body``, ``notes``, ``signatories``, colophon (``contact``,
@@ -100,6 +102,12 @@ class Edition:
     #: the SHA-256 (hex) of exactly the catalog bytes this edition was made from, when
     #: it was read from ``catalog_path``
     catalog_sha256: str | None = None
+    #: interface texts (labels, the date, country names) shown in another language
+    #: than ``lang``, each marked with it: statementpub or CLDR has nothing for ``lang``
+    interface_fallbacks: tuple[InterfaceFallback, ...] = ()
+    #: how much of the statement the catalog translates usably, in words and units
+    #: (``None`` for the source language, which needs no catalog)
+    coverage: Coverage | None = None
 
     @property
     def source_lang(self) -> str:

@@ -8,13 +8,26 @@ SC 3.1.2). Renderers read :attr:`Edition.labels`; they never call gettext.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
 
 from ..i18n import Interface, UiText
 from .nodes import Text
 
-__all__ = ["Labels", "make_labels"]
+__all__ = ["InterfaceFallback", "Labels", "make_labels"]
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceFallback:
+    """An interface text that an edition shows in another language than its own
+    (STATEMENT_FORMAT.md, "Editions and catalogs"): ``what`` it is ("the label
+    'signatories'", "the date", "the name of MX"), the language ``lang`` it is
+    shown in (and marked with), and why (``reason``)."""
+
+    what: str
+    lang: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class Labels:
     title_page: Text
     page_template: Text  # contains %(page)s and %(pages)s
     accessibility_summary: Text
+    #: the labels shown in another language than the edition's, and why
+    fallbacks: tuple[InterfaceFallback, ...] = ()
 
 
 def make_labels(ui: Interface, *, kind: str, date: _dt.date, signatories: int) -> Labels:
@@ -49,15 +64,19 @@ def make_labels(ui: Interface, *, kind: str, date: _dt.date, signatories: int) -
         "open-letter": ui.pgettext("kind", "Open letter"),
     }
     shown_date = ui.date(date)
+    fallbacks: list[InterfaceFallback] = []
 
-    def t(text: UiText) -> Text:
+    def t(text: UiText, what: str = "") -> Text:
+        if text.reason is not None:
+            fallbacks.append(InterfaceFallback(what or f"the label {text.value!r}",
+                                               text.lang, text.reason))
         return Text(text.value, text.lang)
 
-    return Labels(
+    labels = Labels(
         skip_link=t(ui.gettext("Skip to the statement")),
         kind=t(kinds[kind]),
         published=t(ui.gettext("Published on %(date)s", date=shown_date.value)),
-        date=t(shown_date),
+        date=t(shown_date, "the date"),
         signatories=t(ui.gettext("Signatories")),
         # Translators: the number of organisations and people who signed.
         signatory_count=t(ui.ngettext("%(n)d signatory", "%(n)d signatories",
@@ -81,4 +100,8 @@ def make_labels(ui: Interface, *, kind: str, date: _dt.date, signatories: int) -
             "requirements. Its text can be read aloud and resized; it has a table of "
             "contents, headings in logical order and text alternatives for any images, "
             "and every passage in another language is marked with that language.")),
+        fallbacks=(),
     )
+    if not fallbacks:
+        return labels
+    return dataclasses.replace(labels, fallbacks=tuple(fallbacks))

@@ -22,8 +22,8 @@ from markdown_it.token import Token
 
 from .. import model as src
 from ..catalogs import CatalogIndex, find_catalog, judge, parse_catalog, read_catalog_bytes
-from ..errors import Diagnostic, InterfaceLanguageError
-from ..i18n import Interface, interface
+from ..coverage import Coverage, measure
+from ..i18n import CatalogFolders, Interface, interface
 from ..langtags import direction, same_language
 from ..markdown import inline_tokens, inspect_inline, msgstr_markdown
 from ..model import Statement
@@ -39,7 +39,7 @@ from .edition import (
     PublisherPart,
     SignatoryPart,
 )
-from .labels import make_labels
+from .labels import InterfaceFallback, make_labels
 from .nodes import (
     BackRef,
     Block,
@@ -74,6 +74,8 @@ def make_edition(
     statement: Statement,
     lang: str,
     catalog: polib.POFile | str | Path | None = None,
+    *,
+    interface_catalogs: CatalogFolders = None,
 ) -> Edition:
     """Make the edition of ``statement`` in ``lang``: a finished document tree.
 
@@ -83,25 +85,22 @@ def make_edition(
     :param catalog: a :class:`polib.POFile` or the path of a ``.po`` file; when
         ``None`` it is looked up beside the source (STATEMENT_FORMAT.md,
         "Editions and catalogs").
+    :param interface_catalogs: folders of interface catalogs looked in before
+        statementpub's own (``DIR/<tag>.po`` or ``DIR/<tag>/LC_MESSAGES/statementpub.po``).
     :returns: an :class:`Edition` whose every node carries its final text and
         language; units without a usable translation are listed in
-        :attr:`Edition.fallbacks` with their line and reason.
-    :raises LanguageTagError: ``lang`` is not a BCP 47 tag whose language CLDR knows.
-    :raises CatalogError: the catalog is missing or malformed.
-    :raises InterfaceLanguageError: the library has no interface catalog for ``lang``.
+        :attr:`Edition.fallbacks` with their line and reason; interface texts
+        shown in another language (no interface catalog or no CLDR data for
+        ``lang``: they fall back to the source language when statementpub has
+        it, else English) in :attr:`Edition.interface_fallbacks`.
+    :raises LanguageTagError: ``lang`` is not a valid BCP 47 tag.
+    :raises CatalogError: the catalog (or an interface catalog) is missing or malformed.
     """
     tag = language_tag(lang, path=statement.path)
-    try:
-        ui = interface(tag)
-    except InterfaceLanguageError as exc:
-        # Name the statement, and the line of 'lang' when the source language is the one.
-        if exc.diagnostics or statement.path is None:
-            raise
-        line = statement.line_of("lang") if same_language(tag, statement.lang) else 0
-        raise InterfaceLanguageError(exc.message, diagnostics=[
-            Diagnostic(exc.message, str(statement.path), line or 1)]) from None
+    ui = interface(tag, fallback=statement.lang, catalogs=interface_catalogs)
     translations: dict[tuple[str, bool], str] = {}
     fallbacks: list[Fallback] = []
+    coverage: Coverage | None = None
     catalog_path: Path | None = None
     catalog_sha256: str | None = None
     if not same_language(tag, statement.lang):
@@ -118,7 +117,8 @@ def make_edition(
             po = catalog
         index = CatalogIndex.of(po)
         labels = tuple(note.label for note in statement.body.footnotes)
-        for unit in iter_units(statement):
+        units = list(iter_units(statement))
+        for unit in units:
             key = (unit.msgid, unit.markup)
             msgstr, reason = judge(unit.msgid, unit.markup, index, labels,
                                    statement.body.references)
@@ -127,7 +127,12 @@ def make_edition(
             else:
                 fallbacks.append(Fallback(unit.line, unit.role, unit.msgid,
                                           reason or "unusable"))
-    edition = _Builder(statement, tag, ui, translations, tuple(fallbacks), catalog_path).edition()
+        coverage = measure(units, (msgid for msgid, _ in translations), labels,
+                           statement.body.references)
+    edition = _Builder(statement, tag, ui, translations, tuple(fallbacks),
+                       catalog_path).edition()
+    if coverage is not None:
+        edition = dataclasses.replace(edition, coverage=coverage)
     if catalog_sha256 is not None:
         edition = dataclasses.replace(edition, catalog_sha256=catalog_sha256)
     return edition
@@ -151,6 +156,7 @@ class _Builder:
         self.numbers = {note.label: note.number for note in statement.body.footnotes}
         self.footnote_labels = tuple(self.numbers)
         self.citations: dict[int, list[str]] = defaultdict(list)
+        self.interface_fallbacks: list[InterfaceFallback] = list(self.labels.fallbacks)
 
     # -- texts -------------------------------------------------------------
 
@@ -268,6 +274,9 @@ class _Builder:
             if sig.country:
                 shown = self.ui.territory_name(sig.country)
                 country = Text(shown.value, shown.lang)
+                if shown.reason is not None:
+                    self.interface_fallbacks.append(InterfaceFallback(
+                        f"the name of {sig.country.upper()}", shown.lang, shown.reason))
             signatories.append(SignatoryPart(Text(sig.name, sig.lang), sig.url, country, sig_note,
                                              sig.line))
         notes = []
@@ -287,6 +296,7 @@ class _Builder:
         return Edition(
             statement=s, lang=self.lang, dir=direction(self.lang), labels=self.labels,
             fallbacks=self.fallbacks, catalog_path=self.catalog_path,
+            interface_fallbacks=tuple(dict.fromkeys(self.interface_fallbacks)),
             title=title, subtitle=subtitle, summary=summary, links=links,
             publisher=publisher, body=body, notes=tuple(notes),
             signatories=tuple(signatories), contact=contact, description=description,

@@ -374,9 +374,14 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
     heading_langs: dict[str, str] = {}
     for name in names:
         if name.endswith(".opf"):
-            files[name] = _complete_opf(files[name].decode("utf-8"),
-                                        edition.statement.date.isoformat(), fonts
-                                        ).encode("utf-8")
+            opf = _complete_opf(files[name].decode("utf-8"),
+                                edition.statement.date.isoformat(), fonts)
+            summary = lab.accessibility_summary
+            if not same_language(summary.lang, lang):  # it fell back: say in which language
+                opf = opf.replace('<meta property="schema:accessibilitySummary">',
+                                  '<meta property="schema:accessibilitySummary" '
+                                  f'xml:lang="{summary.lang}">', 1)
+            files[name] = opf.encode("utf-8")
         elif name.endswith("title_page.xhtml"):
             files[name] = _localize_title_page(files[name].decode("utf-8"), edition,
                                                lab).encode("utf-8")
@@ -538,7 +543,8 @@ def _localize_nav(nav: str, lab: Labels, lang: str) -> str:
     (title page and start of the statement; the table of contents is this
     document, which is not in the spine, so it cannot be a landmark: EPUBCheck RSC-011)."""
     contents = _xml(lab.contents.value)
-    nav = re.sub(r'(<h1 id="toc-title">)[^<]*(</h1>)', rf"\g<1>{contents}\g<2>", nav)
+    toc_title = f'<h1 id="toc-title"{_lang(lab.contents.lang, lang)}>{contents}</h1>'
+    nav = re.sub(r'<h1 id="toc-title">[^<]*</h1>', lambda m: toc_title, nav)
     landmarks = (
         '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n'
         f'  <h2 id="landmarks-title"{_lang(lab.contents.lang, lang)}>{contents}</h2>\n'

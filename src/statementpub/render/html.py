@@ -63,11 +63,14 @@ Flavour = Literal["html", "print", "pandoc"]
 
 @dataclass(frozen=True, slots=True)
 class Alternate:
-    """Another language edition to link to: its tag, its name (in its own language), its URL."""
+    """Another language edition to link to: its tag, its name (in its own language), its
+    URL, and the language of the name when it is not the edition's own (a language CLDR
+    has no name for is named in English: "Mam")."""
 
     lang: str
     name: str
     href: str
+    name_lang: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -487,6 +490,7 @@ def render_edition_html(
         return {"value": value.value, "lang": lang_attr(value.lang, lang)}
 
     statement = edition.statement
+    links_lang = lang if flavour == "pandoc" else lab.links.lang
     context = {
         "flavour": flavour,
         "lang": lang,
@@ -499,9 +503,11 @@ def render_edition_html(
         "title_shown": shown(edition.title.value),
         "subtitle": para(edition.subtitle) if edition.subtitle else None,
         "summary": [para(p) for p in edition.summary],
+        # the list carries the language of its label (its aria-label, not in the EPUB);
+        # each link's text is marked against the list's language
         "links": [{"label": {"value": shown(link.label.value),
-                             "lang": lang_attr(link.label.lang, lang)}, "url": link.url}
-                  for link in edition.links],
+                             "lang": lang_attr(link.label.lang, links_lang)},
+                   "url": link.url} for link in edition.links],
         "kind": label(lab.kind),
         "date_iso": statement.date.isoformat(),
         "date": label(lab.date),

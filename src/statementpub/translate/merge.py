@@ -19,6 +19,7 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError
+from ..langtags import registry_name
 from ..model import Statement
 from .extract import extract_catalog
 from .plurals import gettext_language, plural_forms
@@ -150,12 +151,13 @@ def new_catalog(template: polib.POFile, *, lang: str) -> polib.POFile:
 
 
 def _english_language_name(lang: str) -> str:
-    try:
-        from babel import Locale
+    """CLDR's English name of ``lang``, else the IANA registry's ("Mam"), else ""."""
+    from babel import Locale, UnknownLocaleError
 
+    try:
         return str(Locale.parse(lang, sep="-").get_display_name("en") or "")
-    except (ValueError, TypeError, LookupError):
-        return ""
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return registry_name(lang) or ""
 
 
 
@@ -212,6 +214,12 @@ def _merge_header(old: Mapping[str, str], template: Mapping[str, str],
                 fields[name] = value
     if not fields.get("Language", "").strip():
         fields["Language"] = gettext_language(lang)
+    # statementpub writes UTF-8 (catalog_bytes), whatever charset the catalog was in
+    content_type = fields.get("Content-Type", "text/plain; charset=UTF-8")
+    if "charset=" in content_type:
+        fields["Content-Type"] = re.sub(r"charset=[^;\s]*", "charset=UTF-8", content_type)
+    else:
+        fields["Content-Type"] = content_type.rstrip("; ") + "; charset=UTF-8"
     merged = {name: fields[name] for name in KNOWN_HEADER_FIELDS if name in fields}
     merged.update(unknown)
     return merged

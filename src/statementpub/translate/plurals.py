@@ -58,10 +58,11 @@ def plural_forms(lang: str) -> str:
     for key in (gettext_lang, gettext_lang.split("_")[0].split("-")[0]):
         if key in _GETTEXT_PLURALS:
             return _GETTEXT_PLURALS[key]
-    try:
-        from babel.messages.plurals import get_plural
+    from babel import UnknownLocaleError
+    from babel.messages.plurals import get_plural
 
+    try:
         return str(get_plural(gettext_lang.replace("-", "_")).plural_forms)
-    except (ValueError, TypeError, LookupError):
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
         return "nplurals=2; plural=(n != 1);"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polib
 
-from ..catalogs import parse_catalog
+from ..catalogs import decode_catalog, parse_catalog
 from ..errors import CatalogError
 from .linebreak import width_linebreaks
 
@@ -32,15 +32,20 @@ def read_catalog_for_update(path: str | Path) -> polib.POFile:
     """Read a catalog strictly (:func:`statementpub.catalogs.read_catalog`),
     keeping the previous msgid (``#~|``) of obsolete messages, which polib drops.
 
-    :raises CatalogError: missing, not UTF-8, or not well-formed (``path:line``).
+    The catalog is read in the charset its header declares; its ``encoding``
+    says which (``"UTF-8"`` when none is declared).
+
+    :raises CatalogError: missing, not valid in its charset, or not well-formed
+        (``path:line``).
     """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read the catalog: {exc.strerror}", path=str(path)) from None
+    text, _ = decode_catalog(data, display=str(path))
     po = parse_catalog(data, display=str(path))
-    _restore_obsolete_previous(po, data.decode("utf-8-sig"))
+    _restore_obsolete_previous(po, text)
     return po
 
 

@@ -8,6 +8,7 @@ STATEMENT_FORMAT.md "Editions and catalogs").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,9 +17,11 @@ from typing import Any
 import polib
 
 from ..catalogs import CatalogIndex, available_catalogs, find_catalog, judge
+from ..coverage import measure
 from ..errors import CatalogError
 from ..langtags import same_language
 from ..model import Statement
+from ..options import DEFAULT_MIN_COVERAGE
 from ..units import Unit, iter_units
 from .pofile import read_catalog_for_update
 
@@ -50,8 +53,13 @@ class LanguageStatus:
     breaks the format's rules (drops a link target, a footnote...).
     ``obsolete`` counts the catalog's ``#~`` entries, ``stale`` its active
     entries that no unit uses any more (run ``update``). ``coverage`` is
-    ``translated / total`` in percent, one decimal. ``problems`` lists every
-    unit without a usable translation, by line.
+    ``translated / total`` in percent, one decimal (coverage in units);
+    ``words``/``total_words`` count the words of those messages (visible text,
+    :mod:`statementpub.coverage`) and ``word_coverage`` is their ratio in percent,
+    rounded down to one decimal: what the publishing threshold is compared with.
+    ``published`` says whether a default build would publish the language at
+    the threshold given to :func:`catalog_status` (80 % by default).
+    ``problems`` lists every unit without a usable translation, by line.
     """
 
     lang: str
@@ -65,6 +73,10 @@ class LanguageStatus:
     stale: int
     coverage: float
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    words: int = 0
+    total_words: int = 0
+    word_coverage: float = 100.0
+    published: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict (``problems`` as a list of dicts)."""
@@ -78,9 +90,12 @@ def catalog_status(
     langs: Iterable[str] | None = None,
     *,
     catalogs: Mapping[str, str | Path | polib.POFile] | None = None,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
 ) -> list[LanguageStatus]:
     """The translation status of ``statement`` in each language.
 
+    :param min_coverage: the publishing threshold (percent of the words) that
+        :attr:`LanguageStatus.published` is judged by.
     :param langs: BCP 47 tags; default every language with a catalog beside
         the source (or in ``translations``), the source language excepted.
     :param catalogs: catalogs to use instead of looking them up, by tag.
@@ -107,7 +122,8 @@ def catalog_status(
         else:
             path = Path(given) if given is not None else find_catalog(statement, lang)
             po, shown = read_catalog_for_update(path), _relative(path, statement.base_dir)
-        statuses.append(_status(lang, shown, po, units, labels, statement.body.references))
+        statuses.append(_status(lang, shown, po, units, labels, statement.body.references,
+                                min_coverage))
     return statuses
 
 
@@ -123,7 +139,8 @@ def _relative(path: Path, base: Path | None) -> str:
 
 def _status(lang: str, shown: str, po: polib.POFile, units: Sequence[Unit],
             labels: tuple[str, ...],
-            references: Mapping[str, Mapping[str, str]] | None = None) -> LanguageStatus:
+            references: Mapping[str, Mapping[str, str]] | None = None,
+            min_coverage: float = DEFAULT_MIN_COVERAGE) -> LanguageStatus:
     index = CatalogIndex.of(po)
     verdicts: dict[str, str | None] = {}
     problems = []
@@ -151,6 +168,10 @@ def _status(lang: str, shown: str, po: polib.POFile, units: Sequence[Unit],
     obsolete = sum(1 for entry in po if entry.obsolete)
     stale = sum(1 for msgid in index.active if msgid not in verdicts)
     coverage = round(100.0 * counts["translated"] / total, 1) if total else 100.0
+    words = measure(units, [msgid for msgid, reason in verdicts.items() if reason is None],
+                    labels, references)
     return LanguageStatus(lang, shown, total, counts["translated"], counts["fuzzy"],
                           counts["untranslated"], counts["unusable"], obsolete, stale,
-                          coverage, tuple(problems))
+                          coverage, tuple(problems), words.words, words.total_words,
+                          math.floor(words.percent * 10 + 1e-9) / 10,
+                          not words.below(min_coverage))
