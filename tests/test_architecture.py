@@ -111,7 +111,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: modules of its own layer or lower ones (cli -> build -> api -> render ->
 #: edition -> units and catalogs -> loader -> model). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "model": ("errors", "text", "langtags", "resources", "options", "model",
+    "model": ("errors", "text", "langtags", "resources", "fonts", "options", "model",
               "edition.nodes", "htmlcheck", "pdfinspect", "validate"),
     "loader": ("frontmatter", "markdown", "loader"),
     "units and catalogs": ("units", "catalogs", "translate", "i18n", "extract_ui"),
@@ -194,7 +194,7 @@ def test_cli_defaults_are_the_api_defaults() -> None:
     assert build_options(args) == Options()
     assert dict(DEFAULT_OPTIONS) == {"langs": None, "formats": ("html", "pdf", "epub"),
                                      "out_dir": Path("dist"), "strict": False, "force": False,
-                                     "jobs": None, "quiet": False}
+                                     "jobs": None, "quiet": False, "fonts": ()}
     for function in (statementpub.build, build_many):
         for name, parameter in inspect.signature(function).parameters.items():
             if name in DEFAULT_OPTIONS:

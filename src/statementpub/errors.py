@@ -14,6 +14,8 @@ Every error the library raises on purpose is a :class:`StatementpubError`::
     │   ├── HtmlRenderError   the HTML edition (templates, Markdown) failed
     │   ├── PdfRenderError    WeasyPrint failed, or is not the version the tagger needs
     │   └── EpubRenderError   pandoc failed, or the EPUB could not be completed
+    ├── FontCoverageError     a character that no shipped or added font can draw;
+    │                         carries a Diagnostic per character (path, line)
     ├── StrictBuildError      ``strict=True`` and an edition needed a fallback
     ├── BuildError            a build could not go on: a path that does not exist, two
     │                         statements with one slug, an output folder not writable
@@ -39,6 +41,7 @@ __all__ = [
     "CatalogError",
     "Diagnostic",
     "EpubRenderError",
+    "FontCoverageError",
     "HtmlRenderError",
     "InterfaceLanguageError",
     "LanguageTagError",
@@ -167,6 +170,11 @@ class PdfRenderError(RenderError):
 
 class EpubRenderError(RenderError):
     """pandoc failed to make the EPUB edition, or its package could not be completed."""
+
+
+class FontCoverageError(StatementpubError):
+    """A character of an edition is in no shipped font and no font the user added
+    (``--font FILE``); each diagnostic names the character and where it is written."""
 
 
 class StrictBuildError(StatementpubError):

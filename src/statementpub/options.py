@@ -44,6 +44,9 @@ class Options:
     :ivar force: render every output, even those the manifest finds up to date.
     :ivar jobs: PDF worker processes; ``None``: the number of cores.
     :ivar quiet: (command line) print errors only: no progress, notes or summary.
+    :ivar fonts: font files (TrueType, OpenType, WOFF, WOFF2) for the characters no
+        shipped font has (CJK, other scripts); they come last in every font stack
+        and are embedded in the outputs (check the font's licence allows it).
     """
 
     langs: tuple[str, ...] | None = None
@@ -53,6 +56,7 @@ class Options:
     force: bool = False
     jobs: int | None = None
     quiet: bool = False
+    fonts: tuple[Path, ...] = ()
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes`` (names of fields); unknown names raise :class:`OptionsError`."""

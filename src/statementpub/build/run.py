@@ -19,11 +19,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..edition.glyphs import check_glyphs
 from ..errors import BuildError, OptionsError, RenderError, StatementpubError
+from ..fonts import font_set
 from ..model import Statement
 from ..options import DEFAULT_OPTIONS, FORMATS, Options, check_formats, check_jobs
 from ..render.formats import (
     epub_html,
+    font_roots,
     has_images,
     html_bytes,
     pdf_bytes,
@@ -65,6 +68,9 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
     workers_ = options.jobs if options.jobs is not None else workers.cores()
     langs = list(options.langs) if options.langs else None
     strict, force = options.strict, options.force
+    fonts = font_set(options.fonts)
+    # the manifest knows the shipped fonts, not a user's font files: render all
+    force = force or bool(fonts.user)
     out = Path(options.out_dir)
     manifest = {} if force else read_manifest(out)
     memo: dict[Path, str] = {}
@@ -75,6 +81,8 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         jobs_.append(job)
         try:
             plan(job, source, langs, chosen, out, strict, force, manifest, memo)
+            for edition in job.editions:
+                check_glyphs(edition, fonts)
         except StatementpubError as exc:
             job.error = exc
     slugs: dict[str, Path] = {}
@@ -159,7 +167,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                 except Exception as exc:  # noqa: BLE001 - a renderer bug fails its statement
                     fail(job, exc)
                     inputs.append(("", output.edition, False))
-            batch = EpubBatch(inputs)
+            batch = EpubBatch(inputs, fonts)
         # 2. WeasyPrint, imported once; the PDF workers forked from here start parsing
         #    the stylesheets while this process renders the HTML.
         if pdf_items:
@@ -177,7 +185,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         for job, output in html_items:
             try:
                 links = [a for a in alternates(job) if a.lang != output.edition.lang]
-                data: bytes | BaseException = html_bytes(output.edition, links)
+                data: bytes | BaseException = html_bytes(output.edition, links, fonts)
             except Exception as exc:  # noqa: BLE001
                 data = exc
             completed(job, output, data)
@@ -185,7 +193,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         prints: list[tuple[Job, Output, str]] = []
         for job, output in pdf_items:
             try:
-                prints.append((job, output, print_html(output.edition)))
+                prints.append((job, output, print_html(output.edition, fonts)))
             except Exception as exc:  # noqa: BLE001
                 completed(job, output, exc)
 
@@ -205,7 +213,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                 # the longest first, so that no worker is left with a long one at the end
                 order = sorted(prints, key=lambda item: -len(item[2]))
                 futures = {executor.submit(workers.pdf_task, html,
-                                           resource_roots(job.statement)):
+                                           resource_roots(job.statement) + font_roots(fonts)):
                            (job, output) for job, output, html in order
                            if job.statement is not None}
                 remaining = set(futures)
@@ -222,7 +230,8 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                 for job, output, html in sorted(prints, key=lambda item: -len(item[2])):
                     assert job.statement is not None
                     try:
-                        data = pdf_bytes(html, resource_roots(job.statement), cache=cache)
+                        data = pdf_bytes(html, resource_roots(job.statement) + font_roots(fonts),
+                                         cache=cache)
                     except Exception as exc:  # noqa: BLE001
                         data = exc
                     completed(job, output, data)
@@ -255,6 +264,7 @@ def build(
     strict: bool = False,
     jobs: int | None = None,
     force: bool = False,
+    fonts: Iterable[str | Path] = (),
     options: Options | None = None,
 ) -> BuildReport:
     """Build the editions of one statement and write them to ``out_dir``.
@@ -270,6 +280,8 @@ def build(
     :param jobs: worker processes for the PDFs (default: the number of cores);
         the output is the same whatever it is.
     :param force: render every output, even those the manifest finds up to date.
+    :param fonts: font files (TrueType, OpenType, WOFF, WOFF2) for characters that no
+        shipped font has (CJK and other scripts), last in every font stack.
     :param options: all of the above as one :class:`~statementpub.Options`
         (then leave the other keywords at their defaults).
     :returns: a :class:`BuildReport`; ``rebuilt`` and ``up_to_date`` say which
@@ -279,11 +291,13 @@ def build(
     :raises StatementError: the source breaks the format.
     :raises CatalogError, InterfaceLanguageError: a language cannot be made.
     :raises StrictBuildError: ``strict`` and a fallback or warning was found.
+    :raises FontCoverageError: a character is in no shipped font and none of ``fonts``.
     :raises RenderError: an engine failed.
     :raises BuildError: an output cannot be written.
     """
     chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
-                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
+                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force,
+                      fonts=tuple(Path(f) for f in fonts))
     (result,) = _run([source], chosen, progress=None)
     if result.error is not None:
         raise result.error
@@ -300,6 +314,7 @@ def build_many(
     strict: bool = False,
     jobs: int | None = None,
     force: bool = False,
+    fonts: Iterable[str | Path] = (),
     options: Options | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> list[BatchResult]:
@@ -312,7 +327,8 @@ def build_many(
     :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
     """
     chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
-                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
+                      out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force,
+                      fonts=tuple(Path(f) for f in fonts))
     return _run(list(sources), chosen, progress=progress)
 
 
