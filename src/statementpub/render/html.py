@@ -80,6 +80,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["direction"] = direction
     return env
 
 
