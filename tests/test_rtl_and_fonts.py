@@ -120,7 +120,14 @@ def test_pdf_lang_reading_order_and_no_notdef(rtl_dist: Path) -> None:
     pdf = (rtl_dist / "valley-wells.ar.pdf").read_bytes()
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         assert str(doc.Root.Lang) == "ar"
+        assert str(doc.Root.ViewerPreferences.Direction) == "/R2L"
+        document = doc.Root.StructTreeRoot.K[0]
+        assert str(document.S) == "/Document"
+        assert str(document.A.WritingMode) == "/RlTb"
     assert check_structure(pdf, checks=PDF_CHECKS) == []
+    with pikepdf.open(rtl_dist / "valley-wells.en.pdf") as doc:
+        assert "/Direction" not in doc.Root.ViewerPreferences
+        assert "/A" not in doc.Root.StructTreeRoot.K[0]
     # the text layer, in logical order: the title first, then the lede
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf,
                           capture_output=True, check=True).stdout.decode("utf-8")
@@ -250,3 +257,27 @@ def test_stylesheets_use_logical_properties_for_what_mirrors() -> None:
         physical = re.findall(r"(?:margin|padding|border)-(?:left|right)\s*:\s*[^;]+;"
                               r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)", css)
         assert physical == [], (name, physical)
+
+
+@pytest.mark.validators
+@pytest.mark.parametrize("kind", ["epubcheck", "ace", "axe", "pdfua"])
+def test_validators_find_nothing_in_the_rtl_editions(rtl_dist: Path, kind: str) -> None:
+    """EPUBCheck, DAISY Ace, axe-core (1280 and 320 px, light and dark) and pdfua on
+    the Arabic and English editions of the fixture (as tests/test_conformance.py)."""
+    import os
+
+    from statementpub import validate
+
+    if not validate.available().get(kind):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"validator {kind} is not installed (run .ci/install-validators)")
+        pytest.skip(f"validator {kind} is not installed")
+    if kind == "axe":
+        findings = validate.run_axe(sorted(rtl_dist.glob("*.html")), widths=(1280, 320),
+                                    color_schemes=("light", "dark"))
+    else:
+        run = {"epubcheck": validate.run_epubcheck, "ace": validate.run_ace,
+               "pdfua": validate.run_pdfua}[kind]
+        suffix = ".pdf" if kind == "pdfua" else ".epub"
+        findings = [f for path in sorted(rtl_dist.glob(f"*{suffix}")) for f in run(path)]
+    assert findings == [], "\n".join(f"{f.rule} {f.location}: {f.message}" for f in findings)
