@@ -117,12 +117,17 @@ def stylesheet(*names: str) -> str:
 _FONT_URL = re.compile(r"""url\(["']?(fonts/[^"')]+)["']?\)""")
 
 
+#: Characters the renderers and stylesheets draw themselves: the notes' way back,
+#: the markers of nested lists (as WeasyPrint draws them), the contact line's dot.
+RENDERER_TEXT = "\u21a9\u25e6\u25aa\u2022\u00b7"
+
+
 def edition_fonts_css(edition: Edition, fonts: FontSet, css: str,
                       url_of: dict[Path, str] | None = None) -> str:
     """``css`` (holding fonts.css) with only the ``@font-face`` rules of the families
     the edition can use (:meth:`FontSet.families_for`), followed by the rules of the
     user's fonts (``url_of``: the URL to write for each file)."""
-    families = fonts.families_for(drawn_text(edition), drawn_langs(edition))
+    families = fonts.families_for(drawn_text(edition) + RENDERER_TEXT, drawn_langs(edition))
     families.update(face.family for face in fonts.user)
     return filter_font_faces(css, families) + fonts.user_css(url_of)
 
