@@ -111,7 +111,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: modules of its own layer or lower ones (cli -> build -> api -> render ->
 #: edition -> units and catalogs -> loader -> model). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "model": ("errors", "text", "langtags", "resources", "options", "model", "images",
+    "model": ("errors", "text", "langtags", "resources", "fonts", "options", "model", "images",
               "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes"),
     "loader": ("frontmatter", "markdown", "loader"),
     "units and catalogs": ("units", "catalogs", "coverage", "translate", "i18n",
@@ -196,7 +196,7 @@ def test_cli_defaults_are_the_api_defaults() -> None:
     assert dict(DEFAULT_OPTIONS) == {"langs": None, "formats": ("html", "pdf", "epub"),
                                      "out_dir": Path("dist"), "strict": False, "force": False,
                                      "jobs": None, "quiet": False, "min_coverage": 80.0,
-                                     "interface_catalogs": None}
+                                     "interface_catalogs": None, "fonts": ()}
     for function in (statementpub.build, build_many):
         for name, parameter in inspect.signature(function).parameters.items():
             if name in DEFAULT_OPTIONS:

@@ -40,7 +40,9 @@ def test_html_edition_structure(corpus_dist: Path, lang: str) -> None:
 
 
 def _signatory_langs(html: str) -> list[str]:
-    return re.findall(r'<span class="signatory-name"(?: lang="([a-z]+)")?>', html)
+    # a name in another language has its lang and dir; one in the edition's, dir="auto"
+    return re.findall(r'<span class="signatory-name"(?: lang="([a-z]+)" dir="ltr"'
+                      r'| dir="auto")>', html)
 
 
 def test_signatories_marked_in_their_own_language(corpus_dist: Path) -> None:

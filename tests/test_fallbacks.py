@@ -84,15 +84,15 @@ def test_edition_lists_each_fallback_with_its_reason(source: Path) -> None:
 
 def test_html_marks_fallbacks_in_english(source: Path) -> None:
     html = render_html(load_statement(source), "es")
-    assert '<h2 id="what-we-ask" lang="en">What we ask</h2>' in html
-    assert '<p lang="en">The basin councils must publish every permit.</p>' in html
-    assert ('<p lang="en">Read <a href="https://example.org/letter">the joint letter</a> '
+    assert '<h2 id="what-we-ask" lang="en" dir="ltr">What we ask</h2>' in html
+    assert '<p lang="en" dir="ltr">The basin councils must publish every permit.</p>' in html
+    assert ('<p lang="en" dir="ltr">Read <a href="https://example.org/letter">the joint letter</a> '
             "before Friday.</p>") in html
-    assert '<p lang="en">We will meet again in June.</p>' in html
+    assert '<p lang="en" dir="ltr">We will meet again in June.</p>' in html
     assert "<p>Los ríos no se detienen en las fronteras.</p>" in html
     assert '<h1>Que el río siga corriendo</h1>' in html
-    assert '<span class="signatory-name" lang="en">Friends of the Delta</span>' in html
-    assert '<span class="signatory-name">Red Ciudadana del Agua</span>' in html
+    assert '<span class="signatory-name" lang="en" dir="ltr">Friends of the Delta</span>' in html
+    assert '<span class="signatory-name" dir="auto">Red Ciudadana del Agua</span>' in html
 
 
 def test_epub_marks_fallbacks_in_english(source: Path) -> None:
@@ -101,10 +101,11 @@ def test_epub_marks_fallbacks_in_english(source: Path) -> None:
         chapter = archive.read("EPUB/text/ch001.xhtml").decode("utf-8")
     assert re.search(r'<h2[^>]* lang="en"[^>]*>What we ask</h2>', chapter)
     for text in ("The basin councils must publish every permit.", "We will meet again in June."):
-        assert re.search(rf'<div lang="en" xml:lang="en">\s*<p>{re.escape(text)}</p>', chapter)
+        assert re.search(rf'<div lang="en" xml:lang="en" dir="ltr">\s*<p>{re.escape(text)}</p>',
+                         chapter)
     assert "<p>Los ríos no se detienen en las fronteras.</p>" in chapter
-    assert '<span class="signatory-name" lang="en" xml:lang="en">Friends of the Delta</span>' \
-        in chapter
+    assert ('<span class="signatory-name" lang="en" xml:lang="en" dir="ltr">'
+            'Friends of the Delta</span>') in chapter
 
 
 def _texts_with_lang(node: dict[str, object], inherited: str,

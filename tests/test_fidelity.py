@@ -307,11 +307,12 @@ def test_interface_text_inside_a_fallback_note_carries_its_language(
     page = html(dist, "es")
     note = re.search(r'<li id="fn-3" class="footnote-item">(.*?)</li>', page, re.S)
     assert note is not None
-    assert note.group(1).startswith('<p lang="en">The third note')
-    assert ('aria-label="Volver a la referencia 3" lang="es">' in note.group(1))
+    assert note.group(1).startswith('<p lang="en" dir="ltr">The third note')
+    assert ('aria-label="Volver a la referencia 3" lang="es" dir="ltr">' in note.group(1))
     xhtml = chapter(dist, "es")
-    assert re.search(r'<div lang="en" xml:lang="en">\s*<p>The third note, labelled in '
-                     r'Russian\. <span lang="es" xml:lang="es"><a href="ch001.xhtml#fnref-3"',
+    assert re.search(r'<div lang="en" xml:lang="en" dir="ltr">\s*<p>The third note, labelled in '
+                     r'Russian\. <span lang="es" xml:lang="es" dir="ltr">'
+                     r'<a href="ch001.xhtml#fnref-3"',
                      xhtml)
     links = [node for node in elements(pdf(dist, "es")) if node["role"] == "Link"
              and any(a.get("dest") == "fnref-3" for a in node.get("annotations", []))]
@@ -322,12 +323,13 @@ def test_interface_text_inside_a_fallback_note_carries_its_language(
 def test_the_contact_name_is_marked_where_it_is_not_in_the_editions_language(
         dist: dict[tuple[str, str], Path]) -> None:
     page = html(dist, "es")
-    assert re.search(r'Contacto de prensa</span> <span lang="en">Press desk</span>', page)
-    assert re.search(r'<span lang="en" xml:lang="en">Press desk</span>', chapter(dist, "es"))
+    assert re.search(r'Contacto de prensa</span> <span lang="en" dir="ltr">Press desk</span>', page)
+    assert re.search(r'<span lang="en" xml:lang="en" dir="ltr">Press desk</span>',
+                     chapter(dist, "es"))
     names = [node for node in elements(pdf(dist, "es")) if text_of(node) == "Press desk"
              and node.get("lang")]
     assert [node.get("lang") for node in names] == ["en"]
-    assert 'lang="en">Press desk' not in html(dist, "en")
+    assert 'lang="en" dir="ltr">Press desk' not in html(dist, "en")
 
 
 # -- 7. Text that leaves the page ----------------------------------------------------

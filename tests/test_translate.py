@@ -599,12 +599,12 @@ def test_partial_catalog_falls_back_to_english_marked_en(partial: Path) -> None:
     html = render_html(load_statement(partial), "es")
     assert '<html lang="es"' in html
     assert "<h1>El agua es un derecho</h1>" in html
-    assert '<h2 id="our-demands" lang="en">Our demands</h2>' in html
-    assert '<p lang="en">We ask the council to act now.</p>' in html
-    assert ('<p lang="en">Read the <a href="https://example.org/report">full report</a>.</p>'
-            in html)
-    assert '<p lang="en">Access to water is a human right.' in html
-    assert '<p lang="en">United Nations resolution 64/292.' in html
+    assert '<h2 id="our-demands" lang="en" dir="ltr">Our demands</h2>' in html
+    assert '<p lang="en" dir="ltr">We ask the council to act now.</p>' in html
+    assert ('<p lang="en" dir="ltr">Read the <a href="https://example.org/report">'
+            'full report</a>.</p>' in html)
+    assert '<p lang="en" dir="ltr">Access to water is a human right.' in html
+    assert '<p lang="en" dir="ltr">United Nations resolution 64/292.' in html
     for msgstr in ("Pedimos al concejo", "Lea el informe completo",
                    "El acceso al agua", "Resolución 64/292"):
         assert msgstr not in html

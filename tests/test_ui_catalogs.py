@@ -104,6 +104,6 @@ def test_french_edition_has_a_french_interface(tmp_path: Path) -> None:
     assert "1 mars 2024" in html
     assert "<h1>L’eau est un droit</h1>" in html
     # the interface strings are all French: nothing is marked as English
-    assert 'lang="en">Friends of the River' in html  # a name, in the source language
-    html_without_names = html.replace('lang="en">Friends of the River', "")
+    assert 'lang="en" dir="ltr">Friends of the River' in html  # a name, in the source language
+    html_without_names = html.replace('lang="en" dir="ltr">Friends of the River', "")
     assert 'lang="en"' not in html_without_names

@@ -14,19 +14,12 @@ from typing import TypeAlias
 import polib
 
 from .edition import Edition, make_edition
-from .errors import EpubRenderError, HtmlRenderError, OptionsError
+from .errors import OptionsError
+from .fonts import font_set
 from .model import Statement
 from .options import check_interface_catalogs, language_tag
-from .render.deadline import pdf_within
-from .render.formats import (
-    epub_html,
-    has_images,
-    print_html,
-    render_format,
-    resource_roots,
-    wrap_failure,
-)
-from .render.html import Alternate, render_edition_html
+from .render.formats import render_format
+from .render.html import Alternate
 
 __all__ = ["Alternate", "CatalogLike", "edition_of", "render_epub", "render_html",
            "render_pdf"]
@@ -62,6 +55,7 @@ def render_html(
     catalog: CatalogLike = None,
     alternates: Sequence[Alternate] = (),
     interface_catalogs: str | Path | None = None,
+    fonts: Sequence[str | Path] = (),
 ) -> str:
     """The HTML edition of ``statement`` in ``lang`` (default: the source language).
 
@@ -72,16 +66,20 @@ def render_html(
         statementpub's own. Interface texts that neither has for ``lang`` are
         shown in the source language (or English) and marked with it
         (:attr:`Edition.interface_fallbacks` lists them).
+    :param fonts: font files (TrueType, OpenType, WOFF, WOFF2) for characters no
+        shipped font has (CJK, other scripts); they come last in every font stack.
     :returns: one self-contained HTML5 document (CSS, fonts and images inlined),
         meeting WCAG 2.2 AA as checked by axe-core.
     :raises LanguageTagError: ``lang`` is not a valid BCP 47 tag.
     :raises CatalogError: the catalog is missing or malformed.
-    :raises OptionsError: ``interface_catalogs`` is not a folder.
+    :raises OptionsError: ``interface_catalogs`` is not a folder; a font file is
+        missing or is not a font.
+    :raises FontCoverageError: a character is in no shipped font and none of
+        ``fonts`` (one diagnostic per character, with its line).
     :raises HtmlRenderError: a template failed.
     """
     edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
-    return wrap_failure(HtmlRenderError, "rendering failed", lambda: render_edition_html(
-        edition, alternates=alternates, flavour="html"))
+    return render_format(edition, "html", alternates, font_set(fonts)).decode("utf-8")
 
 
 def _check_timeout(timeout: float | None) -> float | None:
@@ -99,15 +97,18 @@ def render_pdf(
     catalog: CatalogLike = None,
     timeout: float | None = None,
     interface_catalogs: str | Path | None = None,
+    fonts: Sequence[str | Path] = (),
 ) -> bytes:
     """The PDF edition (PDF/UA-1, ISO 14289-1) of ``statement`` in ``lang``.
 
     Page size A4 with margins in points set by ``styles/print.css``; page
-    numbers are artifacts.
+    numbers are artifacts; no glyph is ever drawn as ``.notdef`` nor taken from a
+    system font.
 
     :param timeout: a time limit in seconds. With one, WeasyPrint runs in a
         process of its own (about a second more), which is stopped when the
         time is up; without one, in the calling thread.
+    :param fonts: as for :func:`render_html`.
     :raises: what :func:`render_html` raises; :class:`PdfRenderError` when
         WeasyPrint fails or is not the version the PDF tagger supports;
         :class:`RenderTimeoutError` when ``timeout`` passed;
@@ -115,9 +116,7 @@ def render_pdf(
     """
     limit = _check_timeout(timeout)
     edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
-    if limit is None:
-        return render_format(edition, "pdf")
-    return pdf_within(print_html(edition), resource_roots(edition.statement), limit)
+    return render_format(edition, "pdf", fonts=font_set(fonts), timeout=limit)
 
 
 def render_epub(
@@ -127,22 +126,18 @@ def render_epub(
     catalog: CatalogLike = None,
     timeout: float | None = None,
     interface_catalogs: str | Path | None = None,
+    fonts: Sequence[str | Path] = (),
 ) -> bytes:
     """The EPUB 3 edition of ``statement`` in ``lang``, with EPUB Accessibility 1.1
     metadata.
 
     :param timeout: a time limit in seconds for pandoc (default 120 s), which
         is killed when the time is up.
+    :param fonts: as for :func:`render_html` (embedded in the EPUB).
     :raises: what :func:`render_html` raises; :class:`EpubRenderError` when
         pandoc fails; :class:`RenderTimeoutError` when ``timeout`` passed;
         :class:`OptionsError` for a ``timeout`` that is not above 0.
     """
     limit = _check_timeout(timeout)
     edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
-    if limit is None:
-        return render_format(edition, "epub")
-    from .render.epub import html_to_epub
-
-    html = epub_html(edition)
-    return wrap_failure(EpubRenderError, "rendering failed", lambda: html_to_epub(
-        html, edition, has_images=has_images(edition.statement), timeout=limit))
+    return render_format(edition, "epub", fonts=font_set(fonts), timeout=limit)

@@ -18,6 +18,8 @@ Every error the library raises on purpose is a :class:`StatementpubError`::
     │   ├── PdfRenderError    WeasyPrint failed, or is not the version the tagger needs
     │   ├── EpubRenderError   pandoc failed, or the EPUB could not be completed
     │   └── RenderTimeoutError  a render ran past the ``timeout`` it was given
+    ├── FontCoverageError     a character that no shipped or added font can draw;
+    │                         carries a Diagnostic per character (path, line)
     ├── StrictBuildError      ``strict=True`` and an edition needed a fallback
     ├── BuildError            a build could not go on: a path that does not exist, two
     │                         statements with one slug, an output folder not writable
@@ -43,6 +45,7 @@ __all__ = [
     "CatalogError",
     "Diagnostic",
     "EpubRenderError",
+    "FontCoverageError",
     "HtmlRenderError",
     "InterfaceLanguageError",
     "LanguageTagError",
@@ -181,6 +184,11 @@ class EpubRenderError(RenderError):
 class RenderTimeoutError(RenderError):
     """A render took longer than the ``timeout`` it was given (seconds); the engine
     was stopped and nothing was returned."""
+
+
+class FontCoverageError(StatementpubError):
+    """A character of an edition is in no shipped font and no font the user added
+    (``--font FILE``); each diagnostic names the character and where it is written."""
 
 
 class StrictBuildError(StatementpubError):

@@ -56,6 +56,9 @@ class Options:
     :ivar interface_catalogs: a folder of interface catalogs
         (``<tag>.po`` or ``<tag>/LC_MESSAGES/statementpub.po``) looked in before
         statementpub's own, for a language statementpub has none for.
+    :ivar fonts: font files (TrueType, OpenType, WOFF, WOFF2) for the characters no
+        shipped font has (CJK, other scripts); they come last in every font stack
+        and are embedded in the outputs (check the font's licence allows it).
     """
 
     langs: tuple[str, ...] | None = None
@@ -67,6 +70,7 @@ class Options:
     quiet: bool = False
     min_coverage: float = DEFAULT_MIN_COVERAGE
     interface_catalogs: Path | None = None
+    fonts: tuple[Path, ...] = ()
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes`` (names of fields); unknown names raise :class:`OptionsError`."""

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..edition.glyphs import check_glyphs
 from ..errors import BuildError, OptionsError, RenderError, StatementpubError
+from ..fonts import font_set
 from ..model import Statement
 from ..options import (
     DEFAULT_MIN_COVERAGE,
@@ -33,6 +35,7 @@ from ..options import (
 )
 from ..render.formats import (
     epub_html,
+    font_roots,
     has_images,
     html_bytes,
     pdf_bytes,
@@ -85,6 +88,9 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
     workers_ = options.jobs if options.jobs is not None else workers.cores()
     langs = list(options.langs) if options.langs else None
     strict, force = options.strict, options.force
+    fonts = font_set(options.fonts)
+    # the manifest knows the shipped fonts, not a user's font files: render all
+    force = force or bool(fonts.user)
     out = Path(options.out_dir)
     manifest = {} if force else read_manifest(out)
     memo: dict[Path, str] = {}
@@ -96,6 +102,8 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         try:
             plan(job, source, langs, chosen, out, strict, force, manifest, memo, at,
                  min_coverage=min_coverage, interface_catalogs=ui_catalogs)
+            for edition in job.editions:
+                check_glyphs(edition, fonts)
         except StatementpubError as exc:
             job.error = exc
     slugs: dict[str, Path] = {}
@@ -186,7 +194,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                 except Exception as exc:  # noqa: BLE001 - a renderer bug fails its statement
                     fail(job, exc)
                     inputs.append(("", output.edition, False))
-            batch = EpubBatch(inputs)
+            batch = EpubBatch(inputs, fonts)
         # 2. WeasyPrint, imported once; the PDF workers forked from here start parsing
         #    the stylesheets while this process renders the HTML.
         if pdf_items:
@@ -204,7 +212,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         for job, output in html_items:
             try:
                 links = [a for a in alternates(job) if a.lang != output.edition.lang]
-                data: bytes | BaseException = html_bytes(output.edition, links)
+                data: bytes | BaseException = html_bytes(output.edition, links, fonts)
             except Exception as exc:  # noqa: BLE001
                 data = exc
             completed(job, output, data)
@@ -212,7 +220,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         prints: list[tuple[Job, Output, str]] = []
         for job, output in pdf_items:
             try:
-                prints.append((job, output, print_html(output.edition)))
+                prints.append((job, output, print_html(output.edition, fonts)))
             except Exception as exc:  # noqa: BLE001
                 completed(job, output, exc)
 
@@ -232,7 +240,7 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                 # the longest first, so that no worker is left with a long one at the end
                 order = sorted(prints, key=lambda item: -len(item[2]))
                 futures = {executor.submit(workers.pdf_task, html,
-                                           resource_roots(job.statement)):
+                                           resource_roots(job.statement) + font_roots(fonts)):
                            (job, output) for job, output, html in order
                            if job.statement is not None}
                 remaining = set(futures)
@@ -251,7 +259,8 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                 for job, output, html in sorted(prints, key=lambda item: -len(item[2])):
                     assert job.statement is not None
                     try:
-                        data = pdf_bytes(html, resource_roots(job.statement), cache=cache)
+                        data = pdf_bytes(html, resource_roots(job.statement) + font_roots(fonts),
+                                         cache=cache)
                     except Exception as exc:  # noqa: BLE001
                         data = exc
                     completed(job, output, data)
@@ -288,6 +297,7 @@ def build(
     force: bool = False,
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     interface_catalogs: str | Path | None = None,
+    fonts: Iterable[str | Path] = (),
     options: Options | None = None,
 ) -> BuildReport:
     """Build the editions of one statement and write them to ``out_dir``.
@@ -314,6 +324,8 @@ def build(
         own. A language with none anywhere is built with its interface texts in
         the source language (or English), marked and reported in
         :attr:`EditionReport.interface_fallbacks`.
+    :param fonts: font files (TrueType, OpenType, WOFF, WOFF2) for characters that no
+        shipped font has (CJK and other scripts), last in every font stack.
     :param options: all of the above as one :class:`~statementpub.Options`
         (then leave the other keywords at their defaults).
     :returns: a :class:`BuildReport`; ``rebuilt`` and ``up_to_date`` say which
@@ -326,6 +338,7 @@ def build(
     :raises CatalogError: a catalog is missing or malformed.
     :raises StrictBuildError: ``strict`` and a fallback (of a unit or an interface
         text) or a warning was found.
+    :raises FontCoverageError: a character is in no shipped font and none of ``fonts``.
     :raises RenderError: an engine failed.
     :raises BuildError: an output cannot be written.
     """
@@ -333,7 +346,8 @@ def build(
                       out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force,
                       min_coverage=min_coverage,
                       interface_catalogs=Path(interface_catalogs) if interface_catalogs
-                      is not None else None)
+                      is not None else None,
+                      fonts=tuple(Path(f) for f in fonts))
     (result,) = _run([source], chosen, progress=None)
     if result.error is not None:
         raise result.error
@@ -352,6 +366,7 @@ def build_many(
     force: bool = False,
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     interface_catalogs: str | Path | None = None,
+    fonts: Iterable[str | Path] = (),
     options: Options | None = None,
     progress: Callable[[Progress], None] | None = None,
     stage: Callable[[str], None] | None = None,
@@ -376,7 +391,8 @@ def build_many(
                       out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force,
                       min_coverage=min_coverage,
                       interface_catalogs=Path(interface_catalogs) if interface_catalogs
-                      is not None else None)
+                      is not None else None,
+                      fonts=tuple(Path(f) for f in fonts))
     return _run(list(sources), chosen, progress=progress, stage=stage)
 
 

@@ -78,6 +78,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="folder of interface catalogs (<tag>.po or "
                         "<tag>/LC_MESSAGES/statementpub.po) looked in before statementpub's "
                         "own, for the labels, 'Signatories' and page numbers of a language")
+    p.add_argument("--font", action=_Repeatable, dest="fonts", metavar="FILE", type=Path,
+                   help="a font file (.ttf, .otf, .woff, .woff2) for characters no shipped "
+                        "font has, such as CJK (repeatable); embedded in the outputs")
     p.set_defaults(**DEFAULT_OPTIONS)
 
     p = sub.add_parser("extract", help="write the translation template (.pot) of a statement")
@@ -121,7 +124,7 @@ def make_parser() -> argparse.ArgumentParser:
 def build_options(args: argparse.Namespace) -> Options:
     """The :class:`Options` of a parsed ``build`` command."""
     values = {name: getattr(args, name) for name in DEFAULT_OPTIONS}
-    for name in ("langs", "formats"):
+    for name in ("langs", "formats", "fonts"):
         if values[name] is not None:
             values[name] = tuple(values[name])
     return Options(**values)

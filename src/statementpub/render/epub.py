@@ -37,10 +37,11 @@ import yaml
 from ..edition import Edition, Labels
 from ..edition.nodes import plain_text
 from ..errors import EpubRenderError, RenderTimeoutError
-from ..langtags import same_language
+from ..fonts import FontSet, font_set
+from ..langtags import direction, same_language
 from ..processes import ask_for_parent_death_signal, remove_abandoned_folders
 from ..resources import styles_dir
-from .html import harden_html
+from .html import edition_fonts_css, harden_html
 
 __all__ = ["EpubBatch", "html_to_epub"]
 
@@ -97,6 +98,10 @@ def _metadata(edition: Edition, has_images: bool) -> dict[str, Any]:
         "accessibilityHazards": ["none"],
         "accessibilitySummary": text(lab.accessibility_summary.value),
     }
+    if edition.dir == "rtl":
+        # the spine's page-progression-direction (EPUB 3.3, 5.7.2); the root of
+        # every content document gets dir="rtl" in complete_package
+        meta["page-progression-direction"] = "rtl"
     if edition.publisher is not None:
         meta["publisher"] = text(edition.publisher.name.value)
         meta["creator"] = [{"role": "author", "text": meta["publisher"]}]
@@ -125,8 +130,9 @@ def markdown_literal(value: str) -> str:
 
 
 def html_to_epub(html: str, edition: Edition, *, has_images: bool,
-                 timeout: float | None = None) -> bytes:
-    """Make the EPUB 3 of ``edition`` from its pandoc-flavour HTML.
+                 timeout: float | None = None, fonts: FontSet | None = None) -> bytes:
+    """Make the EPUB 3 of ``edition`` from its pandoc-flavour HTML; ``fonts``: the
+    shipped fonts and the user's (those the edition can use are embedded).
 
     :param timeout: seconds pandoc may take (default 120), then it is killed.
     :raises EpubRenderError: pandoc failed or the package could not be completed.
@@ -162,7 +168,7 @@ def html_to_epub(html: str, edition: Edition, *, has_images: bool,
             raise EpubRenderError("pandoc failed to make the EPUB: "
                                   + result.stderr.decode("utf-8", "replace").strip())
         data = output.read_bytes()
-    return complete_package(data, edition, has_images=has_images)
+    return complete_package(data, edition, has_images=has_images, fonts=fonts)
 
 
 #: The driver of :class:`EpubBatch`: for each (input, metadata, output) triple, what
@@ -267,8 +273,10 @@ class EpubBatch:
     reads only the files named here: every image is a ``data:`` URI, checked).
     """
 
-    def __init__(self, items: list[tuple[str, Edition, bool]]) -> None:
+    def __init__(self, items: list[tuple[str, Edition, bool]],
+                 fonts: FontSet | None = None) -> None:
         self._items = items
+        self._fonts = fonts
         self._tmp = _temporary_folder()
         self._errors: dict[int, str] = {}
         folder = Path(self._tmp.name)
@@ -331,7 +339,7 @@ class EpubBatch:
                     continue
                 try:
                     out.append(complete_package(target.read_bytes(), edition,
-                                                has_images=has_images))
+                                                has_images=has_images, fonts=self._fonts))
                 except EpubRenderError as exc:
                     out.append(exc)
         finally:
@@ -346,8 +354,10 @@ class EpubBatch:
         self._tmp.cleanup()
 
 
-def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> bytes:
+def complete_package(data: bytes, edition: Edition, *, has_images: bool,
+                     fonts: FontSet | None = None) -> bytes:
     """Add what pandoc cannot write to the package, and repack deterministically."""
+    fonts = fonts if fonts is not None else font_set()
     lab = edition.labels
     lang = edition.lang
     try:
@@ -357,25 +367,33 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
     except zipfile.BadZipFile as exc:
         raise EpubRenderError(f"pandoc wrote an unreadable EPUB: {exc}") from exc
     css_path = styles_dir() / "epub.css"
-    fonts: list[str] = []
+    embedded: list[str] = []
+    sources: dict[str, Path] = {}
+    user_urls = {face.path: f"../fonts/user-{index}{face.path.suffix.lower()}"
+                 for index, face in enumerate(fonts.user, 1)}
     for name in names:
         if name.endswith(".css") and css_path.is_file():
             # --sandbox keeps pandoc from reading our stylesheet and fonts: put the
             # stylesheet in place of pandoc's default one, and the fonts it names
-            # (../fonts/*.woff) beside it.
-            css = css_path.read_bytes()
+            # (../fonts/*.woff) beside it: the shipped fonts the edition can use
+            # and the user's.
+            css = edition_fonts_css(edition, fonts, css_path.read_text(encoding="utf-8"),
+                                    user_urls).encode("utf-8")
             files[name] = css
             for font in sorted(set(re.findall(rb'url\("\.\./fonts/([A-Za-z0-9._-]+)"\)', css))):
-                fonts.append(font.decode("ascii"))
-    for font in fonts:
-        files[f"EPUB/fonts/{font}"] = (styles_dir() / "fonts" / font).read_bytes()
+                embedded.append(font.decode("ascii"))
+    for path, url in user_urls.items():
+        sources[url.removeprefix("../fonts/")] = path
+    for font in embedded:
+        source_path = sources.get(font, styles_dir() / "fonts" / font)
+        files[f"EPUB/fonts/{font}"] = source_path.read_bytes()
         names.append(f"EPUB/fonts/{font}")
     # Languages of the headings that open sections, for the table of contents.
     heading_langs: dict[str, str] = {}
     for name in names:
         if name.endswith(".opf"):
             opf = _complete_opf(files[name].decode("utf-8"),
-                                edition.statement.date.isoformat(), fonts)
+                                edition.statement.date.isoformat(), embedded)
             summary = lab.accessibility_summary
             if not same_language(summary.lang, lang):  # it fell back: say in which language
                 opf = opf.replace('<meta property="schema:accessibilitySummary">',
@@ -395,6 +413,11 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
             if not re.search(r"<html[^>]*\sxml:lang=", text):
                 raise EpubRenderError(f"{name} has no xml:lang")
             files[name] = text.encode("utf-8")
+    if edition.dir == "rtl":
+        for name in names:
+            if name.endswith(".xhtml"):
+                files[name] = _set_direction(files[name].decode("utf-8"),
+                                             edition.dir).encode("utf-8")
     labels_by_target: dict[str, str] = {}
     for name in names:
         if name.endswith("nav.xhtml"):
@@ -424,6 +447,18 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool) -> byte
                 info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, files[name])
     return out.getvalue()
+
+
+def _set_direction(xhtml: str, direction: str) -> str:
+    """``dir`` on the root of a content document (pandoc's epub3 template writes
+    none): the base direction of everything in it (EPUB 3.3, HTML ``dir``).
+
+    :raises EpubRenderError: the document has no ``html`` root.
+    """
+    out, count = re.subn(r"<html\b(?![^>]*\sdir=)", f'<html dir="{direction}"', xhtml, count=1)
+    if count != 1 and not re.search(r"<html\b[^>]*\sdir=", xhtml):
+        raise EpubRenderError("a content document has no html root")
+    return out
 
 
 _SECTION_LANG = re.compile(r'(<section\b[^>]*?)\s(?:xml:)?lang="[^"]*"')
@@ -527,7 +562,10 @@ def check_no_active_content(name: str, text: str) -> None:
 
 def _complete_opf(opf: str, date: str, fonts: list[str]) -> str:
     addition = f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>'
-    items = "".join(f'    <item id="font-{index}" href="fonts/{font}" media-type="font/woff" />\n'
+    types = {".woff": "font/woff", ".woff2": "font/woff2", ".otf": "font/otf",
+             ".ttf": "font/ttf"}
+    items = "".join(f'    <item id="font-{index}" href="fonts/{font}" '
+                    f'media-type="{types.get(Path(font).suffix.lower(), "font/ttf")}" />\n'
                     for index, font in enumerate(fonts, 1))
     opf = opf.replace("  </manifest>", items + "  </manifest>", 1)
     if "dcterms:conformsTo" not in opf:
@@ -587,7 +625,7 @@ def _localize_title_page(page: str, edition: Edition, lab: Labels) -> str:
 def _lang(lang: str, inherited: str) -> str:
     if same_language(lang, inherited):
         return ""
-    return f' lang="{lang}" xml:lang="{lang}"'
+    return f' lang="{lang}" xml:lang="{lang}" dir="{direction(lang)}"'
 
 
 def _xml(text: str) -> str:

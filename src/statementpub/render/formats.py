@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..edition import Edition
+from ..edition.glyphs import check_glyphs
 from ..errors import (
     EpubRenderError,
     HtmlRenderError,
@@ -28,11 +29,12 @@ from ..errors import (
     RenderError,
     StatementpubError,
 )
+from ..fonts import FontSet, font_set
 from ..model import Statement
 from ..options import check_formats
 from .html import Alternate, render_edition_html
 
-__all__ = ["epub_html", "has_images", "html_bytes", "pdf_bytes", "print_html",
+__all__ = ["epub_html", "font_roots", "has_images", "html_bytes", "pdf_bytes", "print_html",
            "render_format", "resource_roots", "wrap_failure"]
 
 _T = TypeVar("_T")
@@ -60,20 +62,26 @@ def resource_roots(statement: Statement) -> list[Path]:
     return [statement.base_dir] if statement.base_dir else []
 
 
-def html_bytes(edition: Edition, alternates: Sequence[Alternate] = ()) -> bytes:
+def font_roots(fonts: FontSet | None) -> list[Path]:
+    """The folders of the user's font files (WeasyPrint may read them)."""
+    return sorted({face.path.parent for face in fonts.user}) if fonts is not None else []
+
+
+def html_bytes(edition: Edition, alternates: Sequence[Alternate] = (),
+               fonts: FontSet | None = None) -> bytes:
     """The screen HTML edition, UTF-8. :raises HtmlRenderError:"""
     return wrap_failure(HtmlRenderError, "rendering failed", lambda: render_edition_html(
-        edition, alternates=alternates, flavour="html").encode("utf-8"))
+        edition, alternates=alternates, flavour="html", fonts=fonts).encode("utf-8"))
 
 
-def print_html(edition: Edition) -> str:
+def print_html(edition: Edition, fonts: FontSet | None = None) -> str:
     """The print-flavour HTML WeasyPrint lays out, with the page-number label of the
     edition's language. :raises HtmlRenderError:"""
     from .pdf import page_label_css
 
     def make() -> str:
         page = edition.labels.page_template
-        return render_edition_html(edition, flavour="print",
+        return render_edition_html(edition, flavour="print", fonts=fonts,
                                    extra_css=page_label_css(page.value,
                                                             edition.title.value))
 
@@ -94,21 +102,34 @@ def pdf_bytes(html: str, roots: Iterable[Path], *, cache: dict[str, Any] | None 
                         lambda: html_to_pdf(html, resource_roots=list(roots), cache=cache))
 
 
-def render_format(edition: Edition, fmt: str, alternates: Sequence[Alternate] = ()) -> bytes:
+def render_format(edition: Edition, fmt: str, alternates: Sequence[Alternate] = (),
+                  fonts: FontSet | None = None, *, timeout: float | None = None) -> bytes:
     """One format of one edition, as bytes (no files, no parallelism).
 
     :param fmt: ``"html"``, ``"pdf"`` or ``"epub"``.
     :param alternates: for HTML, the other language editions to link to.
+    :param fonts: the shipped fonts and the user's (default: shipped only).
+    :param timeout: for PDF and EPUB, a time limit in seconds: the PDF is then made
+        in a child process of its own (:mod:`.deadline`), pandoc is killed.
     :raises OptionsError: an unknown format.
+    :raises RenderTimeoutError: ``timeout`` passed.
+    :raises FontCoverageError: a character of the edition is in no font.
     :raises HtmlRenderError, PdfRenderError, EpubRenderError: a renderer failed.
     """
     check_formats([fmt])
+    fonts = fonts if fonts is not None else font_set()
+    check_glyphs(edition, fonts)
     if fmt == "html":
-        return html_bytes(edition, alternates)
+        return html_bytes(edition, alternates, fonts)
     if fmt == "pdf":
-        return pdf_bytes(print_html(edition), resource_roots(edition.statement))
+        roots = resource_roots(edition.statement) + font_roots(fonts)
+        if timeout is not None:
+            from .deadline import pdf_within
+
+            return pdf_within(print_html(edition, fonts), roots, timeout)
+        return pdf_bytes(print_html(edition, fonts), roots)
     from .epub import html_to_epub
 
     html = epub_html(edition)
     return wrap_failure(EpubRenderError, "rendering failed", lambda: html_to_epub(
-        html, edition, has_images=has_images(edition.statement)))
+        html, edition, has_images=has_images(edition.statement), timeout=timeout, fonts=fonts))

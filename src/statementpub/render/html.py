@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from ..edition import Edition, Text
+from ..edition.glyphs import drawn_langs, drawn_text
 from ..edition.nodes import (
     Block,
     BlockQuote,
@@ -52,8 +53,9 @@ from ..edition.nodes import (
     ThematicBreak,
 )
 from ..errors import HtmlRenderError
+from ..fonts import FontSet, filter_font_faces, font_set
 from ..images import ImageRefused, read_image
-from ..langtags import same_language
+from ..langtags import direction, same_language
 from ..resources import styles_dir
 
 __all__ = ["Alternate", "harden_html", "render_edition_html", "stylesheet"]
@@ -84,6 +86,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["direction"] = direction
     return env
 
 
@@ -120,6 +123,27 @@ def stylesheet(*names: str) -> str:
 _FONT_URL = re.compile(r"""url\(["']?(fonts/[^"')]+)["']?\)""")
 
 
+#: Characters the renderers and stylesheets draw themselves: the notes' way back,
+#: the markers of nested lists (as WeasyPrint draws them), the contact line's dot.
+RENDERER_TEXT = "\u21a9\u25e6\u25aa\u2022\u00b7"
+
+
+def edition_fonts_css(edition: Edition, fonts: FontSet, css: str,
+                      url_of: dict[Path, str] | None = None) -> str:
+    """``css`` (holding fonts.css) with only the ``@font-face`` rules of the families
+    the edition can use (:meth:`FontSet.families_for`), followed by the rules of the
+    user's fonts (``url_of``: the URL to write for each file)."""
+    families = fonts.families_for(drawn_text(edition) + RENDERER_TEXT, drawn_langs(edition))
+    families.update(face.family for face in fonts.user)
+    return filter_font_faces(css, families) + fonts.user_css(url_of)
+
+
+def _font_data_uri(path: Path) -> str:
+    mime = {".woff2": "font/woff2", ".woff": "font/woff", ".otf": "font/otf"}.get(
+        path.suffix.lower(), "font/ttf")
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
 @lru_cache(maxsize=4)
 def _inline_fonts(css: str) -> str:
     """Replace ``url(fonts/...)`` by ``data:`` URIs, for a self-contained HTML file."""
@@ -135,10 +159,25 @@ def _inline_fonts(css: str) -> str:
 
 
 def lang_attr(lang: str, inherited: str) -> Markup:
-    """`` lang="xx"`` when ``lang`` differs from the inherited language, else nothing."""
+    """`` lang="xx" dir="ltr|rtl"`` when ``lang`` differs from the inherited language,
+    else nothing.
+
+    The ``dir`` (the direction of the language's script, :func:`langtags.direction`)
+    isolates the passage (HTML ``dir`` attribute: ``unicode-bidi: isolate``), so
+    that text in one direction never reorders the text around it
+    (STATEMENT_FORMAT.md, "Editions and catalogs"; WCAG 2.2 SC 1.3.2).
+    """
     if not lang or same_language(lang, inherited):
         return Markup("")
-    return Markup(' lang="{}"').format(lang)
+    return Markup(' lang="{}" dir="{}"').format(lang, direction(lang))
+
+
+def name_attrs(lang: str, inherited: str) -> Markup:
+    """The attributes of a signatory name: :func:`lang_attr` when its language differs,
+    else ``dir="auto"``. Every name is isolated, so a name in either direction
+    never reorders the list around it; an undeclared one takes the direction of
+    its first strong letter (HTML ``dir=auto``, as ``<bdi>`` does)."""
+    return lang_attr(lang, inherited) or Markup(' dir="auto"')
 
 
 def _escape(text: str) -> Markup:
@@ -432,22 +471,30 @@ def render_edition_html(
     alternates: Sequence[Alternate] = (),
     flavour: Flavour = "html",
     extra_css: str = "",
+    fonts: FontSet | None = None,
 ) -> str:
     """Render ``edition`` to a complete HTML5 document (a ``str``).
 
-    ``flavour`` ``"html"`` is the published edition (CSS and images inlined);
-    ``"print"`` is WeasyPrint's input (paged-media stylesheet);
-    ``"pandoc"`` is pandoc's input for the EPUB.
+    ``flavour`` ``"html"`` is the published edition (CSS and images inlined;
+    of the shipped fonts, only those the edition can use); ``"print"`` is
+    WeasyPrint's input (paged-media stylesheet); ``"pandoc"`` is pandoc's input
+    for the EPUB. ``fonts``: the shipped fonts and the user's (default: shipped).
     """
+    fonts = fonts if fonts is not None else font_set()
     ctx = _Ctx(flavour)
     lab = edition.labels
     lang = edition.lang
     body = Markup("").join(_blocks(edition.body, ctx, lang))
     footnotes = _notes(edition, ctx, lang)
     if flavour == "html":
-        css = _inline_fonts(stylesheet("fonts.css", "base.css"))
+        css = _inline_fonts(edition_fonts_css(edition, fonts, stylesheet("fonts.css", "base.css"),
+                                              {f.path: _font_data_uri(f.path)
+                                               for f in fonts.user}))
     elif flavour == "print":
+        # all shipped fonts (the PDF embeds only the glyphs it uses); a user's
+        # font by its file: URI (render/pdf.py lets WeasyPrint read its folder)
         css = stylesheet("fonts.css", "base.css", "print.css")
+        extra_css = fonts.user_css() + extra_css
     else:
         css = ""
     def shown(value: str) -> str | Markup:
@@ -459,7 +506,7 @@ def render_edition_html(
         name = sig.name
         signatories.append({
             "name": shown(name.value),
-            "lang": lang_attr(name.lang, lang),
+            "lang": name_attrs(name.lang, lang),
             "url": sig.url,
             "note": _inlines(sig.note.content, ctx, sig.note.lang) if sig.note else None,
             "note_lang": lang_attr(sig.note.lang, lang) if sig.note else Markup(""),

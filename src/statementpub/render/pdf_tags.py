@@ -931,7 +931,15 @@ def add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> No
             names.append(reference)
         structure_root["IDTree"] = pydyf.Dictionary({"Names": names})
 
-    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+    preferences = pydyf.Dictionary({"DisplayDocTitle": "true"})
+    if root_element is not None and (root_element.get("dir") or "").lower() == "rtl":
+        # A right-to-left edition (html dir="rtl"): the predominant reading order of
+        # its text (ISO 32000-1 12.2, Table 150: pages side by side right to left)
+        # and the writing mode of its document element, which every structure
+        # element inherits (14.8.5.4.3, Table 343).
+        preferences["Direction"] = "/R2L"
+        structure_document["A"] = pydyf.Dictionary({"O": "/Layout", "WritingMode": "/RlTb"})
+    pdf.catalog["ViewerPreferences"] = preferences
     pdf.catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
     if "Lang" not in pdf.catalog:
         WP_LOGGER.error('Missing required "lang" attribute at the root of the document')
