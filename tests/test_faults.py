@@ -486,7 +486,7 @@ def test_the_command_line_names_both_sources(tmp_path: Path, tmpdir_: Path) -> N
     assert f"made from {first.resolve()}" in err and str(second.resolve()) in err
 
 
-TITLES = {"ru": "Вода — право каждого", "ar": "الماء حق للجميع", "zh": "水是一项人权",
+TITLES = {"ru": "Вода — право каждого", "ar": "الماء حق للجميع", "hi": "जल सबका अधिकार",
           "el": "Το νερό είναι δικαίωμα"}
 
 
@@ -498,7 +498,7 @@ def _mapping(title: str) -> Statement:
 def test_titles_without_ascii_letters_get_their_own_file_names(tmp_path: Path) -> None:
     slugs = {lang: _mapping(title).slug for lang, title in TITLES.items()}
     assert slugs == {"ru": "voda-pravo-kazhdogo", "ar": "lm-hq-lljmy",
-                     "zh": "shuishiyixiangrenquan", "el": "to-nero-einai-dikaioma"}
+                     "hi": "jl-sbka-adhikar", "el": "to-nero-einai-dikaioma"}
     out = tmp_path / "out"
     for title in TITLES.values():
         build(_mapping(title), out_dir=out, formats=["html"])

@@ -204,7 +204,7 @@ def test_a_language_without_interface_catalog_does_not_affect_the_others(
         before = (tmp_path / "before" / f"river.{lang}.html").read_text(encoding="utf-8")
         after = (tmp_path / "after" / f"river.{lang}.html").read_text(encoding="utf-8")
         assert _strip_nav(before) == _strip_nav(after)  # only the link to Mam is new
-        assert 'hreflang="mam" lang="en">Mam</a>' in after
+        assert 'hreflang="mam" lang="en" dir="ltr">Mam</a>' in after
     assert "statement.md: note: [mam] 18 interface texts shown in en and marked so: " \
            "statementpub has no interface catalog for 'mam'" in err
     assert "[mam] the date shown in en and marked so: CLDR has no dates for 'mam'" in err
@@ -342,7 +342,7 @@ def test_interface_catalogs_from_a_folder(river: Path, tmp_path: Path) -> None:
     (folder / "mam.po").write_text(ui.__unicode__(), encoding="utf-8")
     html = render_html(load_statement(river), "mam", interface_catalogs=folder)
     assert '<h2 id="signatories-heading">Aj tzʼibʼil</h2>' in html
-    assert '<p class="kind" lang="en">Joint statement</p>' in html  # not in the folder
+    assert '<p class="kind" lang="en" dir="ltr">Joint statement</p>' in html  # not in the folder
     out = tmp_path / "dist"
     code, _, err = _cli("build", str(river), "--lang", "mam", "--interface-catalogs",
                         str(folder), "--out", str(out), "--format", "html")

@@ -14,11 +14,13 @@ from typing import TypeAlias
 import polib
 
 from .edition import Edition, make_edition
+from .edition.glyphs import check_glyphs
 from .errors import OptionsError
 from .fonts import font_set
 from .model import Statement
 from .options import check_interface_catalogs, language_tag
-from .render.formats import render_format
+from .render.deadline import pdf_within
+from .render.formats import font_roots, print_html, render_format, resource_roots
 from .render.html import Alternate
 
 __all__ = ["Alternate", "CatalogLike", "edition_of", "render_epub", "render_html",
@@ -116,7 +118,12 @@ def render_pdf(
     """
     limit = _check_timeout(timeout)
     edition = edition_of(statement, lang, catalog, interface_catalogs=interface_catalogs)
-    return render_format(edition, "pdf", fonts=font_set(fonts), timeout=limit)
+    chosen = font_set(fonts)
+    if limit is None:
+        return render_format(edition, "pdf", fonts=chosen)
+    check_glyphs(edition, chosen)
+    return pdf_within(print_html(edition, chosen),
+                      resource_roots(edition.statement) + font_roots(chosen), limit)
 
 
 def render_epub(

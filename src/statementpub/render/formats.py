@@ -109,8 +109,8 @@ def render_format(edition: Edition, fmt: str, alternates: Sequence[Alternate] = 
     :param fmt: ``"html"``, ``"pdf"`` or ``"epub"``.
     :param alternates: for HTML, the other language editions to link to.
     :param fonts: the shipped fonts and the user's (default: shipped only).
-    :param timeout: for PDF and EPUB, a time limit in seconds: the PDF is then made
-        in a child process of its own (:mod:`.deadline`), pandoc is killed.
+    :param timeout: for the EPUB, a time limit in seconds, then pandoc is killed
+        (a PDF under a time limit: :func:`statementpub.render.deadline.pdf_within`).
     :raises OptionsError: an unknown format.
     :raises RenderTimeoutError: ``timeout`` passed.
     :raises FontCoverageError: a character of the edition is in no font.
@@ -122,12 +122,8 @@ def render_format(edition: Edition, fmt: str, alternates: Sequence[Alternate] = 
     if fmt == "html":
         return html_bytes(edition, alternates, fonts)
     if fmt == "pdf":
-        roots = resource_roots(edition.statement) + font_roots(fonts)
-        if timeout is not None:
-            from .deadline import pdf_within
-
-            return pdf_within(print_html(edition, fonts), roots, timeout)
-        return pdf_bytes(print_html(edition, fonts), roots)
+        return pdf_bytes(print_html(edition, fonts),
+                         resource_roots(edition.statement) + font_roots(fonts))
     from .epub import html_to_epub
 
     html = epub_html(edition)
