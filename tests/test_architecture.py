@@ -113,7 +113,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("errors", "text", "langtags", "resources", "options", "model",
               "edition.nodes", "htmlcheck", "pdfinspect", "validate"),
-    "loader": ("frontmatter", "markdown", "loader"),
+    "loader": ("frontmatter", "markdown", "signatories_csv", "loader"),
     "units and catalogs": ("units", "catalogs", "translate", "i18n", "extract_ui"),
     "edition": ("edition",),
     "render": ("render",),

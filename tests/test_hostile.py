@@ -122,7 +122,7 @@ def test_bom_and_crlf_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "<h1>A river for everyone</h1>" in html
 
 
-def test_duplicate_signatories_warn_with_both_lines_and_build(
+def test_duplicate_signatories_are_errors_with_both_lines(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "duplicates"
     folder.mkdir()
@@ -133,10 +133,10 @@ def test_duplicate_signatories_warn_with_both_lines_and_build(
                       "The river belongs to everyone.\n", encoding="utf-8")
     out = tmp_path / "out"
     status, err = run_build(source, out, capsys, "--format", "html")
-    assert status == 0, err
-    warning = f"{source}:7: warning: duplicate signatory 'aliso  riverkeepers' (also on line 5)"
-    assert warning in err.splitlines()
-    assert (out / "duplicates.en.html").is_file()
+    assert status == 1, err
+    error = f"{source}:7: error: duplicate signatory 'aliso  riverkeepers' (also on line 5)"
+    assert error in err.splitlines()
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_yaml_1_1_lookalikes_stay_text(tmp_path: Path,

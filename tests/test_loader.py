@@ -393,16 +393,39 @@ def test_lang_tags_are_normalized(folder: Path) -> None:
 
 
 def test_warnings_travel_on_the_statement(folder: Path) -> None:
+    source = MINIMAL + "\nRead more [here](https://example.org).\n"
+    statement = load_statement(_write(folder, source))
+    line = source.splitlines().index("Read more [here](https://example.org).") + 1
+    assert [(d.severity, d.line, d.message) for d in statement.warnings] == [
+        ("warning", line, ("link text 'here' does not say where the link goes "
+                           "(WCAG 2.2 SC 2.4.4)")),
+    ]
+
+
+def test_duplicate_and_look_alike_signatories_are_errors_with_both_lines(folder: Path) -> None:
+    """STATEMENT_FORMAT.md: names equal after NFKC, case folding and removal of
+    default-ignorable code points are an error naming both lines."""
     source = MINIMAL.replace("date: 2018-09-20\n", """date: 2018-09-20
 signatories:
   - Aliso Riverkeepers
   - aliso  riverkeepers
-""") + "\nRead more [here](https://example.org).\n"
-    statement = load_statement(_write(folder, source))
-    assert [(d.severity, d.line, d.message) for d in statement.warnings] == [
-        ("warning", 6, "duplicate signatory 'aliso  riverkeepers' (also on line 5)"),
-        ("warning", 11, ("link text 'here' does not say where the link goes "
-                        "(WCAG 2.2 SC 2.4.4)")),
+  - Cafe\u0301 del Río
+  - Café del Río
+  - "Friends\u2060 of the River"
+  - "ＦＲＩＥＮＤＳ of the river\ufeff"
+  - Friends of the Rivers
+""")
+    with pytest.raises(StatementError) as caught:
+        load_statement(_write(folder, source))
+    assert [(d.line, d.message) for d in caught.value.diagnostics] == [
+        (6, "duplicate signatory 'aliso  riverkeepers' (also on line 5)"),
+        (8, ("signatory 'Café del Río' looks the same as 'Cafe\u0301 del Río' on line 7 (they "
+            "differ only in letter case, Unicode normalisation or invisible characters: "
+            "U+00E9 against U+0065 U+0301)")),
+        (10, ("signatory 'ＦＲＩＥＮＤＳ of the river\\ufeff' looks the same as "
+             "'Friends\\u2060 of the River' on line 9 (they differ only in letter case, "
+             "Unicode normalisation or invisible characters: U+FF26 U+FF32 U+FF29 U+FF25 "
+             "U+FF2E U+FF24 against U+0046 U+0072 U+0069 U+0065 U+006E U+0064)")),
     ]
 
 

@@ -2,7 +2,7 @@
 
 The loader collects every violation of the format it can find in one run and
 raises them together as one :class:`StatementError` (diagnostics in line
-order). Warnings (vague link texts, duplicate signatories) travel on
+order). Warnings (vague link texts) travel on
 ``Statement.warnings``. Nothing here knows about catalogs or output formats.
 
 :func:`load_statement` reads a file; :func:`statement_from_mapping` validates
@@ -18,6 +18,7 @@ import difflib
 import re
 import stat
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -39,7 +40,8 @@ from .model import (
     Statement,
     provide_mapping_reader,
 )
-from .text import WHITE_SPACE, check_url, fold, forbidden_character, slugify
+from .signatories_csv import read_signatory_csv
+from .text import WHITE_SPACE, check_url, fold, forbidden_character, name_skeleton, slugify
 
 __all__ = ["MAX_SOURCE_BYTES", "load_statement", "statement_from_mapping"]
 
@@ -55,6 +57,8 @@ _SIGNATORY_KEYS = ("name", "lang", "url", "country", "note")
 _CONTACT_KEYS = ("name", "email", "phone")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SLUG = re.compile(r"^[a-z0-9-]+$")
+#: Two-letter codes CLDR names that ISO 3166-1 does not assign to a country.
+_NOT_ISO_3166 = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 _SPDX = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
 
 
@@ -268,22 +272,8 @@ def _check_statement(
         if label is not None and url is not None:
             links.append(Link(label, url))
 
-    signatories: list[Signatory] = []
-    seen_names: dict[str, int] = {}
-    seq = c.sequence(root.get("signatories"), "signatories", ln("signatories"))
-    for index, item in enumerate(seq.items if seq else ()):
-        field = f"signatories[{index}]"
-        sig = _signatory(c, item, field, lang)
-        if sig is None:
-            continue
-        key = fold(sig.name).casefold()
-        if key in seen_names:
-            c.error(sig.line, field, f"duplicate signatory {sig.name!r} (also on line "
-                    f"{seen_names[key]})" if seen_names[key] else
-                    f"duplicate signatory {sig.name!r}", severity="warning")
-        else:
-            seen_names[key] = sig.line
-        signatories.append(sig)
+    signatories, signatories_source = _signatories(c, root.get("signatories"),
+                                                   ln("signatories"), lang)
 
     contact = None
     node = c.mapping(root.get("contact"), "contact", ln("contact"))
@@ -366,7 +356,108 @@ def _check_statement(
         license=license_id, slug=slug, translations=MappingProxyType(translations),
         body=document, path=source_path, base_dir=base_dir,
         lines=MappingProxyType(c.lines), warnings=warnings,
+        signatories_source=signatories_source,
     )
+
+
+def _signatories(c: _Checker, node: YValue | None, key_line: int,
+                 default_lang: str) -> tuple[list[Signatory], Path | None]:
+    """The ``signatories``: a list in the front matter, or the path of a CSV file
+    in the statement's folder (:mod:`statementpub.signatories_csv`), whose rows
+    follow the same rules, with errors naming the CSV file and its line. Two
+    names with one :func:`~statementpub.text.name_skeleton` are an error naming
+    both lines."""
+    checker, source = c, None
+    items: tuple[YValue, ...] = ()
+    if isinstance(node, YScalar) and not (node.plain and node.value in ("", "~", "null")):
+        found = _signatory_csv(c, node, key_line)
+        if found is None:
+            return [], None
+        checker, source, items = found
+    else:
+        seq = c.sequence(node, "signatories", key_line)
+        items = seq.items if seq else ()
+    signatories: list[Signatory] = []
+    seen: dict[str, Signatory] = {}
+    for index, item in enumerate(items):
+        field = f"signatories[{index}]"
+        sig = _signatory(checker, item, field, default_lang)
+        if sig is None:
+            continue
+        if source is not None and sig.note is not None:
+            # a note is a unit: its reference is the statement's 'signatories' line
+            sig = replace(sig, note=replace(sig.note, line=key_line))
+        key = name_skeleton(sig.name)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = sig
+        elif first.name == sig.name or fold(first.name).casefold() == fold(sig.name).casefold():
+            checker.error(sig.line, field, f"duplicate signatory {sig.name!r}"
+                          + (f" (also on line {first.line})" if first.line else ""))
+        else:
+            checker.error(sig.line, field, f"signatory {sig.name!r} looks the same as "
+                          f"{first.name!r}" + (f" on line {first.line}" if first.line else "")
+                          + f" (they differ only in {_difference(sig.name, first.name)})")
+        signatories.append(sig)
+    return signatories, source
+
+
+def _difference(name: str, other: str) -> str:
+    """How two look-alike names differ, for a message: the first characters that
+    differ, by code point (``U+0065 U+0301 against U+00E9``)."""
+    start = next((i for i, (a, b) in enumerate(zip(name, other, strict=False)) if a != b),
+                 min(len(name), len(other)))
+    if name[start:].casefold() == other[start:].casefold():
+        return "letter case"
+    end, other_end = len(name), len(other)
+    while end > start and other_end > start and name[end - 1] == other[other_end - 1]:
+        end, other_end = end - 1, other_end - 1
+
+    def codes(text: str) -> str:
+        return " ".join(f"U+{ord(ch):04X}" for ch in text[:6]) or "nothing"
+
+    return (f"letter case, Unicode normalisation or invisible characters: "
+            f"{codes(name[start:end])} against {codes(other[start:other_end])}")
+
+
+def _signatory_csv(c: _Checker, node: YScalar, key_line: int
+                   ) -> tuple[_Checker, Path, tuple[YValue, ...]] | None:
+    """The rows of the CSV file ``node`` names, as mappings for :func:`_signatory`,
+    and the checker whose messages name the CSV file."""
+    rel = node.value.strip()
+    line = node.line or key_line
+    if c.base_dir is None:
+        c.error(line, "signatories", "a CSV file of signatories needs a statement folder "
+                "(base_dir)")
+        return None
+    try:
+        target = (c.base_dir / rel).resolve()
+        inside = target.is_relative_to(c.base_dir.resolve())
+    except (OSError, RuntimeError, ValueError):
+        target, inside = c.base_dir, False
+    if Path(rel).is_absolute() or not inside or "\0" in rel:
+        c.error(line, "signatories", f"the signatories file {rel!r} must be inside the "
+                "statement folder")
+        return None
+    if not target.is_file():
+        c.error(line, "signatories", f"'signatories' is the file {rel!r}, which does not "
+                "exist (a list of names, or the path of a CSV file)")
+        return None
+    display = str(Path(c.path).parent / rel) if c.path else rel
+    try:
+        table = read_signatory_csv(target, display)
+    except StatementError as exc:
+        c.diagnostics.extend(exc.diagnostics)
+        return None
+    checker = _Checker(display, c.base_dir, from_mapping=False)
+    checker.diagnostics = c.diagnostics  # one list: every error of the statement together
+    rows: list[YValue] = []
+    for record in table.records:
+        entries = tuple((column, record.line, YScalar(cell, record.line, False))
+                        for column, cell in zip(table.header, record.cells, strict=True)
+                        if cell.strip(WHITE_SPACE))
+        rows.append(YMap(entries, record.line))
+    return checker, target, tuple(rows)
 
 
 def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Signatory | None:
@@ -385,7 +476,8 @@ def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Sign
     url = c.url(node.get("url"), f"{field}.url", line=node.key_line("url"))
     country = c.text(node.get("country"), f"{field}.country", line=node.key_line("country"))
     if country is not None and not (len(country) == 2 and country.isascii() and country.isupper()
-                                     and country in Locale("en").territories):
+                                     and country in Locale("en").territories
+                                     and country not in _NOT_ISO_3166):
         c.error(node.key_line("country"), f"{field}.country",
                 f"country {country!r} is not an ISO 3166-1 alpha-2 code (such as 'MX')")
         country = None

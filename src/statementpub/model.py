@@ -245,7 +245,8 @@ class Statement:
     ``lines`` maps a front-matter field path (``"title"``, ``"links[0].label"``,
     ``"signatories[3].note"``) to the 1-based line of its key in the source
     (absent for data that came from a mapping). ``summary`` holds the lede's
-    paragraphs, each an :class:`Inline`.
+    paragraphs, each an :class:`Inline`. ``signatories_source`` is the CSV file
+    the signatories come from, when the front matter names one.
     """
 
     title: str
@@ -267,6 +268,8 @@ class Statement:
     base_dir: Path | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     warnings: tuple[Any, ...] = ()
+    #: the CSV file the signatories were read from (``signatories: signatories.csv``)
+    signatories_source: Path | None = None
 
     @property
     def stem(self) -> str:

@@ -2,8 +2,9 @@
 
 White space and the msgid rule (:func:`fold`), generated identifiers
 (:func:`slugify`), characters no edition can hold (:func:`forbidden_character`),
-the URL schemes a statement may use (:func:`check_url`) and how a value is
-shown in a message (:func:`shown`). A leaf module: it imports nothing of the
+the URL schemes a statement may use (:func:`check_url`), how a value is
+shown in a message (:func:`shown`) and when two signatory names are the same
+name (:func:`name_skeleton`). A leaf module: it imports nothing of the
 package.
 """
 
@@ -14,7 +15,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 __all__ = ["WHITE_SPACE", "check_url", "describe_character", "fold", "forbidden_character",
-           "shown", "slugify"]
+           "name_skeleton", "shown", "slugify"]
 
 #: White space in the format's sense: space, tab, line feed and carriage return
 #: only. No-break spaces (U+00A0, U+202F, U+2007) and the word joiner are text.
@@ -95,3 +96,31 @@ def slugify(text: str) -> str:
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "section"
+
+
+#: Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt,
+#: Unicode 15.1): characters that show nothing, such as the soft hyphen, the
+#: zero-width space, the word joiner, variation selectors and the byte order mark.
+_DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+
+
+def name_skeleton(name: str) -> str:
+    """The form of a signatory name that two look-alike names share
+    (STATEMENT_FORMAT.md, "Front matter": duplicate and look-alike signatories).
+
+    Unicode NFKC normalisation (composed and decomposed accents, full-width and
+    compatibility letters become one), removal of default-ignorable code points
+    (zero-width space, word joiner, byte order mark, soft hyphen, bidi marks),
+    case folding, and white space folded as in :func:`fold`. Two names with the
+    same skeleton are the same signatory:
+    ``name_skeleton("Ａｌｉｓｏ\u2060 Riverkeepers") == name_skeleton("aliso riverkeepers")``.
+
+    :param name: a name as written.
+    :returns: the comparison key (not for display).
+    """
+    text = _DEFAULT_IGNORABLE.sub("", unicodedata.normalize("NFKC", name))
+    text = unicodedata.normalize("NFKC", text.casefold())
+    return fold(_DEFAULT_IGNORABLE.sub("", text))
