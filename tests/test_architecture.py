@@ -118,7 +118,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "edition": ("edition",),
     "render": ("render",),
     "api": ("api",),
-    "build": ("build", "check"),
+    "build": ("build", "check", "intake"),
     "cli": ("cli", "__main__", ""),
 }
 

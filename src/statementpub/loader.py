@@ -40,10 +40,11 @@ from .model import (
     Statement,
     provide_mapping_reader,
 )
-from .signatories_csv import read_signatory_csv
+from .signatories_csv import CsvRecord, CsvTable, read_signatory_csv
 from .text import WHITE_SPACE, check_url, fold, forbidden_character, name_skeleton, slugify
 
-__all__ = ["MAX_SOURCE_BYTES", "load_statement", "statement_from_mapping"]
+__all__ = ["MAX_SOURCE_BYTES", "load_statement", "signatory_from_record",
+           "statement_from_mapping"]
 
 #: Sources larger than this are refused (bytes): 5 MiB.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
@@ -451,13 +452,30 @@ def _signatory_csv(c: _Checker, node: YScalar, key_line: int
         return None
     checker = _Checker(display, c.base_dir, from_mapping=False)
     checker.diagnostics = c.diagnostics  # one list: every error of the statement together
-    rows: list[YValue] = []
-    for record in table.records:
-        entries = tuple((column, record.line, YScalar(cell, record.line, False))
-                        for column, cell in zip(table.header, record.cells, strict=True)
-                        if cell.strip(WHITE_SPACE))
-        rows.append(YMap(entries, record.line))
-    return checker, target, tuple(rows)
+    return checker, target, tuple(_record_node(table, record) for record in table.records)
+
+
+def _record_node(table: CsvTable, record: CsvRecord) -> YMap:
+    """A CSV record as the mapping a signatory is written as in the front matter."""
+    return YMap(tuple((column, record.line, YScalar(cell, record.line, False))
+                      for column, cell in zip(table.header, record.cells, strict=True)
+                      if cell.strip(WHITE_SPACE)), record.line)
+
+
+def signatory_from_record(table: CsvTable, record: CsvRecord, *, default_lang: str = "en",
+                          base_dir: Path | None = None
+                          ) -> tuple[Signatory | None, list[Diagnostic]]:
+    """Validate one record of a signatory CSV (a header of
+    :data:`~statementpub.signatories_csv.SIGNATORY_COLUMNS`) by the rules for a
+    signatory in the front matter, without the duplicate check.
+
+    :returns: the signatory (``None`` when its name is unusable) and every problem
+        found, each naming ``table.path`` and the record's line, with ``field``
+        ``signatories[0].<column>``.
+    """
+    checker = _Checker(table.path, base_dir, from_mapping=False)
+    signatory = _signatory(checker, _record_node(table, record), "signatories[0]", default_lang)
+    return signatory, checker.diagnostics
 
 
 def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Signatory | None:
