@@ -20,6 +20,7 @@ from .build_output import run_build
 from .commands import (
     check_command,
     extract_command,
+    import_command,
     signatories_import_command,
     status_command,
     update_command,
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return extract_command(args, out, err)
         if args.command == "update":
             return update_command(args, err)
+        if args.command == "import":
+            return import_command(args, err)
         if args.command == "signatories":
             return signatories_import_command(args, err)
         return status_command(args, out, err)

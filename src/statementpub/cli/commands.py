@@ -19,8 +19,8 @@ from ..build import write_atomically
 from ..options import language_tags
 from ..translate import LanguageStatus
 
-__all__ = ["check_command", "extract_command", "signatories_import_command", "status_command",
-           "update_command"]
+__all__ = ["check_command", "extract_command", "import_command", "signatories_import_command",
+           "status_command", "update_command"]
 
 
 def check_command(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -163,4 +163,26 @@ def signatories_import_command(args: argparse.Namespace, stderr: TextIO) -> int:
           f"{result.rows} row{'' if result.rows == 1 else 's'} ({', '.join(result.columns)}); "
           f"left out {duplicates} duplicate{'' if duplicates == 1 else 's'} and {unusable} "
           f"row{'' if unusable == 1 else 's'} without a usable name", file=stderr)
+    return 0
+
+
+def import_command(args: argparse.Namespace, stderr: TextIO) -> int:
+    from ..intake import import_draft
+
+    if args.lang is not None:
+        language_tags([args.lang], path=args.draft)
+    result = import_draft(args.draft, args.out_dir, date=args.date, lang=args.lang,
+                          kind=args.kind, force=args.force)
+    for note in result.notes:
+        print(note, file=stderr)
+    images = len(result.images)
+    print(f"wrote {result.statement}, {images} image{'' if images == 1 else 's'} and "
+          f"{result.signatories} signator{'y' if result.signatories == 1 else 'ies'}",
+          file=stderr)
+    if result.to_fill_in:
+        print("To fill in before it builds:", file=stderr)
+        for diagnostic in result.to_fill_in:
+            print(f"  {diagnostic}", file=stderr)
+    else:
+        print(f"It builds: statementpub build {result.statement}", file=stderr)
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..model import KINDS
 from ..options import DEFAULT_OPTIONS, FORMATS, Options
 
 __all__ = ["build_options", "make_parser"]
@@ -93,6 +94,18 @@ def make_parser() -> argparse.ArgumentParser:
                    help="also run axe-core, EPUBCheck, DAISY Ace and pdfua "
                         "(see .ci/install-validators)")
     p.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    p = sub.add_parser("import", help="make a statement (statement.md and its images) from a "
+                                      "Word (.docx) or OpenDocument (.odt) draft")
+    p.add_argument("draft", metavar="DRAFT", type=Path, help="the draft: a .docx or .odt file")
+    p.add_argument("--out", type=Path, dest="out_dir", metavar="FOLDER", required=True,
+                   help="the statement's folder: FOLDER/statement.md and the images")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="the publication date (used whatever the draft says)")
+    p.add_argument("--lang", metavar="TAG",
+                   help="the language the draft is written in, such as 'es'")
+    p.add_argument("--kind", choices=KINDS, help="the kind of statement (default: statement)")
+    p.add_argument("--force", action="store_true", help="replace FOLDER/statement.md")
 
     p = sub.add_parser("signatories", help="make a statement's signatory list (CSV) from a "
                                            "sign-on form's export")
