@@ -251,7 +251,7 @@ def test_options_and_keywords_are_not_mixed(tmp_path: Path) -> None:
 def test_every_exported_error_is_a_statementpub_error() -> None:
     errors = [getattr(errors_module, name) for name in errors_module.__all__
               if name.endswith(("Error", "Failed", "Unavailable"))]
-    assert len(errors) == 14
+    assert len(errors) == 15
     assert all(issubclass(error, StatementpubError) for error in errors)
     from statementpub import validate
     assert validate.ValidatorFailed is errors_module.ValidatorFailed

@@ -487,3 +487,98 @@ def test_bad_options_are_errors(tmp_path: Path) -> None:
     with pytest.raises(DraftImportError, match="a .docx or .odt"):
         import_draft(tmp_path / "road.png", tmp_path / "o")
     assert not (tmp_path / "o").exists()
+
+
+def _str(text: str) -> list[dict]:
+    words = text.split(" ")
+    out: list[dict] = []
+    for word in words:
+        if out:
+            out.append({"t": "Space"})
+        out.append({"t": "Str", "c": word})
+    return out
+
+
+def _cell(text: str, rowspan: int = 1, colspan: int = 1) -> list:
+    return [["", [], []], {"t": "AlignDefault"}, rowspan, colspan,
+            [{"t": "Plain", "c": _str(text)}]]
+
+
+def test_raw_code_merged_rows_nested_headings_and_captions_are_reported() -> None:
+    """The walk over pandoc's AST, on blocks a reader may give (raw code from a
+    reader that keeps it, a row span, a heading in a quote, a caption)."""
+    from statementpub.intake.draft import _Walker
+
+    empty = ["", [], []]
+    blocks = [
+        {"t": "Header", "c": [1, empty, _str("Facts")]},
+        {"t": "RawBlock", "c": ["html", "<div class='box'>"]},
+        {"t": "Para", "c": [*_str("See"), {"t": "Space"},
+                            {"t": "RawInline", "c": ["html", "<b>"]}, *_str("this"),
+                            {"t": "Space"},
+                            {"t": "Link", "c": [empty, _str("below"), ["#facts", ""]]}]},
+        {"t": "BlockQuote", "c": [{"t": "Header", "c": [2, empty, _str("Quoted")]}]},
+        {"t": "Table", "c": [empty, [None, []],
+                             [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * 2,
+                             [empty, [[empty, [_cell("Place"), _cell("Days")]]]],
+                             [[empty, 0, [], [[empty, [_cell("North", rowspan=2),
+                                                       _cell("4")]],
+                                              [empty, [_cell("5")]]]]],
+                             [empty, []]]},
+        {"t": "Figure", "c": [empty, [None, [{"t": "Plain", "c": _str("Figure 1")}]],
+                              [{"t": "Plain", "c": [{"t": "Image", "c": [
+                                  empty, _str("A map"), ["/m/x.png", ""]]}]}]]},
+    ]
+    walker = _Walker("d.docx", {"/m/x.png": None}, None, "/m")
+    out = walker.blocks(blocks)
+    assert [n.message for n in walker.notes] == [
+        ("block 2 (under 'Facts'): raw html code \"<div class='box'>\" was dropped (the format "
+        "allows no raw markup)"),
+        ("block 3 (under 'Facts'): raw html code '<b>' was dropped (the format allows no raw "
+        "markup)"),
+        ("block 3 (under 'Facts'): the link to '#facts' inside the draft was kept as plain "
+        "text (its target's id is not kept)"),
+        ("block 4 (under 'Facts'): the heading 'Quoted' inside a list, quote or note is a "
+        "bold paragraph now (the format allows headings only at the top level)"),
+        ("block 5 (under 'Facts'): a table's merged cells were split: the text stands in the "
+        "first cell, the others are empty; check the table"),
+        ("block 6 (under 'Facts'): the caption 'Figure 1' is a paragraph after the image (the "
+        "format has no captions)"),
+    ]
+    table = out[3]["c"]
+    rows = [[c[4][0]["c"][0]["c"] if c[4] else "" for c in row[1]]
+            for row in table[4][0][3]]
+    assert rows == [["North", "4"], ["", "5"]]
+    assert walker.used == [("/m/x.png", "image-1.png")]
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "valley-intake"
+
+
+def test_the_example_draft_and_export_make_a_statement_that_builds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/valley-intake: the coordinator's guide's walk-through."""
+    folder = tmp_path / "valley"
+    assert main(["import", str(EXAMPLE / "draft.docx"), "--out", str(folder), "--date",
+                 "2026-04-22", "--lang", "en", "--kind", "joint-statement"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == \
+        f"It builds: statementpub build {folder / 'statement.md'}"
+    text = (folder / "statement.md").read_text(encoding="utf-8")
+    # a tight list, as in Word
+    assert "\n1.  No new permit until the county publishes its air study.\n2.  Dust" in text
+    assert main(["signatories", "import", str(EXAMPLE / "form-export.csv"), "--map",
+                 "Organisation=name,Country=country,Website=url",
+                 "--out", str(folder / "signatories.csv")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == (f"wrote {folder / 'signatories.csv'}: 6 signatories from 8 rows (name, "
+                       "url, country); left out 1 duplicate and 1 row without a usable name")
+    # the coordinator points the statement at the spreadsheet's list
+    front, body = text.split("signatories:\n", 1)
+    body = body[body.index("---\n"):]
+    (folder / "statement.md").write_text(f"{front}signatories: signatories.csv\n{body}",
+                                         encoding="utf-8")
+    statement = load_statement(folder / "statement.md")
+    assert [s.country for s in statement.signatories] == ["US", "US", "US", "US", "MX", "CA"]
+    build(folder / "statement.md", out_dir=tmp_path / "dist", formats=("html",))
+    html = (tmp_path / "dist" / "valley.en.html").read_text(encoding="utf-8")
+    assert "Colectivo Aire Limpio" in html and "<h1>Keep the Valley Breathing</h1>" in html

@@ -50,7 +50,7 @@ import pypandoc
 import yaml
 from lxml import etree  # type: ignore[import-untyped]
 
-from ..errors import Diagnostic, OptionsError, StatementError, StatementpubError
+from ..errors import Diagnostic, DraftImportError, OptionsError, StatementError
 from ..i18n import available_languages, interface
 from ..langtags import normalize_lang
 from ..loader import load_statement
@@ -65,11 +65,6 @@ _WRITER = "commonmark+footnotes+pipe_tables"
 _READERS = {".docx": "docx+styles", ".odt": "odt"}
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 Json = Any
-
-
-class DraftImportError(StatementpubError):
-    """A draft cannot be imported: not a .docx or .odt, pandoc cannot read it, or the
-    output folder already holds a statement."""
 
 
 @dataclass(frozen=True)
@@ -322,12 +317,12 @@ class _Walker:
         if kind == "BlockQuote":
             return [{"t": "BlockQuote", "c": self.blocks(content, nested=True)}]
         if kind == "BulletList":
-            return [{"t": "BulletList", "c": [self.blocks(i, nested=True) for i in content]}]
+            return [{"t": "BulletList", "c": [self.item(i) for i in content]}]
         if kind == "OrderedList":
             (start, _, _), items = content
             return [{"t": "OrderedList",
                      "c": [[start, {"t": "Decimal"}, {"t": "Period"}],
-                           [self.blocks(i, nested=True) for i in items]]}]
+                           [self.item(i) for i in items]]}]
         if kind == "Div":
             style = _custom_style(content[0])
             if "textbox" in style.replace(" ", "").lower():
@@ -364,6 +359,14 @@ class _Walker:
             return out
         self.note(f"a {kind} block was dropped")
         return []
+
+    def item(self, blocks: list[Json]) -> list[Json]:
+        """A list item; one paragraph alone is a tight item (Word writes every item
+        as a paragraph of its own)."""
+        out = self.blocks(blocks, nested=True)
+        if len(out) == 1 and out[0]["t"] == "Para":
+            return [{"t": "Plain", "c": out[0]["c"]}]
+        return out
 
     def figure(self, content: Json, *, nested: bool) -> list[Json]:
         _, caption, body = content
