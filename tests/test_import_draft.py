@@ -95,7 +95,7 @@ def _word_draft(folder: Path) -> Path:
 WORD_STATEMENT = """\
 ---
 title: Clean Air for the Valley
-date: '2026-05-01'
+date: 2026-05-01
 lang: en
 kind: open-letter
 signatories:
@@ -226,7 +226,7 @@ Water is H~2~O.
 PANDOC_STATEMENT = """\
 ---
 title: Keep the valley green
-date: '2026-04-22'
+date: 2026-04-22
 lang: es
 subtitle: A *joint* statement of the valley’s neighbours
 summary: |
@@ -582,3 +582,22 @@ def test_the_example_draft_and_export_make_a_statement_that_builds(
     build(folder / "statement.md", out_dir=tmp_path / "dist", formats=("html",))
     html = (tmp_path / "dist" / "valley.en.html").read_text(encoding="utf-8")
     assert "Colectivo Aire Limpio" in html and "<h1>Keep the Valley Breathing</h1>" in html
+
+
+def test_a_text_box_pandoc_does_not_read_is_reported_with_its_text(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("Clean Air for the Valley", style="Title")
+    paragraph = document.add_paragraph("Before the box.")
+    paragraph._p.append(parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:200pt;'
+        'height:50pt"><v:textbox><w:txbxContent><w:p><w:r><w:t>Call 555 0100 to join.</w:t>'
+        "</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"))
+    document.save(str(tmp_path / "box.docx"))
+    result = import_draft(tmp_path / "box.docx", tmp_path / "out", date="2026-01-02",
+                          lang="en")
+    assert [str(n) for n in result.notes] == [
+        (f"{tmp_path / 'box.docx'}: warning: the text box 'Call 555 0100 to join.' was not "
+        "read by pandoc: copy its text into statement.md where it belongs")]

@@ -58,12 +58,15 @@ from ..model import KINDS
 from ..text import fold
 from .odf import OdfFacts, read_odf_facts
 
-__all__ = ["DraftImport", "DraftImportError", "import_draft", "signatory_headings"]
+__all__ = ["MAX_DRAFT_BYTES", "DraftImport", "DraftImportError", "import_draft",
+           "signatory_headings"]
 
 #: The Markdown pandoc writes the body in: CommonMark with the format's extensions.
 _WRITER = "commonmark+footnotes+pipe_tables"
 _READERS = {".docx": "docx+styles", ".odt": "odt"}
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+#: Drafts larger than this are refused (bytes): 50 MiB, pictures included.
+MAX_DRAFT_BYTES = 50 * 1024 * 1024
 Json = Any
 
 
@@ -515,10 +518,10 @@ def _read_ast(draft: Path, media_dir: Path) -> Json:
             str(draft), "json", format=reader,
             extra_args=["--track-changes=accept", f"--extract-media={media_dir}"])
     except (RuntimeError, OSError) as exc:
-        raise DraftImportError(f"pandoc cannot read the draft: {str(exc).strip()[:300]}",
-                               diagnostics=[Diagnostic("pandoc cannot read the draft: "
-                                                       + str(exc).strip()[:300],
-                                                       str(draft))]) from exc
+        reason = re.sub(r"^Pandoc died with exitcode \"?\d+\"? during conversion:\s*", "",
+                        str(exc).strip())[:300]
+        message = f"pandoc cannot read the draft: {reason}"
+        raise DraftImportError(message, diagnostics=[Diagnostic(message, str(draft))]) from exc
     return json.loads(text)
 
 
@@ -529,23 +532,41 @@ def _markdown(blocks: list[Json], api_version: Json) -> str:
     return str(text).replace("\r\n", "\n").strip("\n")
 
 
-def _text_boxes_in_docx(draft: Path) -> int:
+def _text_boxes_in_docx(draft: Path) -> list[str]:
+    """The text of each text box of a Word document (``w:txbxContent``)."""
     try:
         with zipfile.ZipFile(draft) as archive:
             if archive.getinfo("word/document.xml").file_size > 64 * 1024 * 1024:
-                return 0
+                return []
             data = archive.read("word/document.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
-        return 0
+        return []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
-        return 0
-    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    # A text box is written twice (DrawingML and its VML fallback): count the first.
-    return sum(1 for box in root.iter(f"{{{namespace}}}txbxContent")
-               if not any(a.tag == f"{{{namespace}}}txbxContent" for a in box.iterancestors()))
+        return []
+    tag = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}txbxContent"
+    # A text box may be written twice (DrawingML and its VML fallback): keep one of each.
+    texts = [" ".join("".join(box.itertext()).split()) for box in root.iter(tag)
+             if not any(a.tag == tag for a in box.iterancestors())]
+    return list(dict.fromkeys(texts))
+
+
+def _report_text_boxes(texts: list[str], blocks: list[Json], note: Any) -> None:
+    """Say, for each text box, whether pandoc kept its text (and where it went) or
+    not (then the note carries the text, so nothing is lost)."""
+    everything = " ".join(_stringify(_block_inlines([b])) for b in blocks)
+    for text in texts:
+        if not text:
+            continue
+        shown = text if len(text) <= 200 else text[:200] + "…"
+        if text in everything:
+            note(f"the text box {shown!r} is a paragraph where it was anchored now: check "
+                 "where it belongs")
+        else:
+            note(f"the text box {shown!r} was not read by pandoc: copy its text into "
+                 "statement.md where it belongs")
 
 
 class _Literal(str):
@@ -633,6 +654,9 @@ def import_draft(
                                "Word or OpenDocument text)")
     if not source.is_file():
         raise DraftImportError(f"{source}: the draft does not exist")
+    if source.stat().st_size > MAX_DRAFT_BYTES:
+        raise DraftImportError(f"{source}: the draft is larger than {MAX_DRAFT_BYTES} bytes "
+                               "(50 MiB): make its pictures smaller")
     if kind is not None and kind not in KINDS:
         raise OptionsError(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
     lang_tag = None
@@ -650,9 +674,7 @@ def import_draft(
         raise DraftImportError(f"{target} exists: give --force to replace it, or another "
                                "--out")
 
-    folder_parent = folder.resolve().parent
-    folder_parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".statementpub-import-", dir=folder_parent))
+    staging = Path(tempfile.mkdtemp(prefix="statementpub-import-"))
     try:
         return _import(source, folder, staging, date_value, lang_tag, kind)
     finally:
@@ -702,14 +724,8 @@ def _import(source: Path, folder: Path, staging: Path, date_value: _dt.date | No
                 meta = {**meta, "date": {"t": "MetaInlines", "c": inlines}}
         if not title_inlines and odf.title:
             title_inlines = [{"t": "Str", "c": odf.title}]
-        if odf.text_boxes:
-            note(f"the draft holds {odf.text_boxes} text box(es), whose text pandoc does not "
-                 "read: copy it into statement.md where it belongs")
-    elif source.suffix.lower() == ".docx":
-        boxes = _text_boxes_in_docx(source)
-        if boxes:
-            note(f"the draft holds {boxes} text box(es): their text is where pandoc placed "
-                 "it, if anywhere; check it against the draft")
+    boxes = odf.text_boxes if odf is not None else _text_boxes_in_docx(source)
+    _report_text_boxes(boxes, blocks, note)
     if not title_inlines:
         first = next((i for i, b in enumerate(blocks) if b["t"] == "Header"), None)
         if first is not None:
@@ -744,7 +760,7 @@ def _import(source: Path, folder: Path, staging: Path, date_value: _dt.date | No
         note(f"the draft's date {_stringify(_meta_text(meta, 'date'))!r} is not YYYY-MM-DD: "
              "give --date")
     chosen_date = date_value or draft_date
-    front["date"] = chosen_date.isoformat() if chosen_date else None
+    front["date"] = chosen_date  # YAML writes a date plainly: 2026-04-22
     chosen_lang = lang_tag or (normalize_lang(odf.lang) if odf is not None and odf.lang
                                else None)
     if chosen_lang:

@@ -34,7 +34,7 @@ class OdfFacts:
     """``title_paragraph``/``subtitle_paragraph``/``date_paragraph``: the text of the
     first Title, Subtitle and Date paragraphs; ``title``: ``dc:title``; ``lang``: ``dc:language``;
     ``alt``: image path in the package (``Pictures/1.png``) -> its description;
-    ``text_boxes``: how many frames hold a text box."""
+    ``text_boxes``: the text of each frame that holds a text box."""
 
     title: str = ""
     title_paragraph: str = ""
@@ -42,7 +42,7 @@ class OdfFacts:
     date_paragraph: str = ""
     lang: str = ""
     alt: dict[str, str] = field(default_factory=dict)
-    text_boxes: int = 0
+    text_boxes: list[str] = field(default_factory=list)
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
@@ -124,8 +124,9 @@ def read_odf_facts(path: Path) -> OdfFacts:
     facts.subtitle_paragraph = found_styles.get("Subtitle", "")
     facts.date_paragraph = found_styles.get("Date", "")
     for frame in content.iter(f"{{{_NS['draw']}}}frame"):
-        if frame.find("draw:text-box", _NS) is not None:
-            facts.text_boxes += 1
+        box = frame.find("draw:text-box", _NS)
+        if box is not None:
+            facts.text_boxes.append(_text(box))
         image = frame.find("draw:image", _NS)
         if image is None:
             continue
