@@ -108,7 +108,8 @@ def statement_inputs(statement: Statement, memo: dict[Path, str]) -> dict[str, A
                     for src, path in statement.body.images.items())
     logo = statement.publisher.logo.path if statement.publisher and statement.publisher.logo \
         else None
-    return {"source": source, "images": images, "logo": _file_hash(logo, memo)}
+    return {"source": source, "images": images, "logo": _file_hash(logo, memo),
+            "signatories": _file_hash(statement.signatories_source, memo)}
 
 
 def output_key(inputs: dict[str, Any], edition: Edition, fmt: str,
