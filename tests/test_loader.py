@@ -409,6 +409,33 @@ signatories:
     ]
 
 
+def test_look_alike_signatories_are_errors_with_both_lines(folder: Path) -> None:
+    """STATEMENT_FORMAT.md: names equal after NFKC, case folding and removal of
+    default-ignorable code points (text.lookalike_key) are an error naming both
+    lines; names that differ only in spaces besides stay a warning."""
+    source = MINIMAL.replace("date: 2018-09-20\n", """date: 2018-09-20
+signatories:
+  - Aliso Riverkeepers
+  - aliso  riverkeepers
+  - Cafe\u0301 del Río
+  - Café del Río
+  - "Friends\u2060 of the River"
+  - "ＦＲＩＥＮＤＳ of the river\ufeff"
+  - Friends of the Rivers
+""")
+    with pytest.raises(StatementError) as caught:
+        load_statement(_write(folder, source))
+    alike = ("(they differ only in letter case, letter width, Unicode composition or "
+             "invisible characters: a look-alike)")
+    # lines 5 and 6 differ in spaces besides: a warning, so not among the errors
+    assert [(d.severity, d.line, d.message) for d in caught.value.diagnostics] == [
+        ("error", 8, ("duplicate signatory 'Café del Río': it reads the same as "
+                      f"'Cafe\u0301 del Río' on line 7 {alike}")),
+        ("error", 10, ("duplicate signatory 'ＦＲＩＥＮＤＳ of the river\\ufeff': it reads the "
+                       f"same as 'Friends\\u2060 of the River' on line 9 {alike}")),
+    ]
+
+
 def test_statement_error_lines_are_path_line_message(folder: Path) -> None:
     path = _write(folder, MINIMAL.replace("2018-09-20", "2018-9-20") + "\n# Heading\n")
     with pytest.raises(StatementError) as info:

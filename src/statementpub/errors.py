@@ -23,6 +23,8 @@ Every error the library raises on purpose is a :class:`StatementpubError`::
     ├── StrictBuildError      ``strict=True`` and an edition needed a fallback
     ├── BuildError            a build could not go on: a path that does not exist, two
     │                         statements with one slug, an output folder not writable
+    ├── DraftImportError      a Word/OpenDocument draft cannot be imported (not a .docx
+    │                         or .odt, pandoc cannot read it, a statement is already there)
     ├── ValidatorUnavailable  a conformance validator is not installed
     └── ValidatorFailed       a validator ran but gave no usable answer
 
@@ -44,6 +46,7 @@ __all__ = [
     "BuildError",
     "CatalogError",
     "Diagnostic",
+    "DraftImportError",
     "EpubRenderError",
     "FontCoverageError",
     "HtmlRenderError",
@@ -199,6 +202,11 @@ class BuildError(StatementpubError):
     """A build cannot go on: a source path that does not exist or a folder without a
     statement, two statements of one batch with one slug, an output that cannot be
     written."""
+
+
+class DraftImportError(StatementpubError):
+    """A draft cannot be imported (``statementpub import``): it is not a ``.docx`` or
+    ``.odt`` file, pandoc cannot read it, or the folder already holds a statement."""
 
 
 class ValidatorUnavailable(StatementpubError):

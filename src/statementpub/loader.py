@@ -2,8 +2,8 @@
 
 The loader collects every violation of the format it can find in one run and
 raises them together as one :class:`StatementError` (diagnostics in line
-order). Warnings (vague link texts, duplicate signatories) travel on
-``Statement.warnings``. Nothing here knows about catalogs or output formats.
+order). Warnings (vague link texts, signatories whose names differ only in
+spaces) travel on ``Statement.warnings``. Nothing here knows about catalogs or output formats.
 
 :func:`load_statement` reads a file; :func:`statement_from_mapping` validates
 data held by another tool, and is what :meth:`Statement.from_mapping` calls:
@@ -41,6 +41,7 @@ from .model import (
     Statement,
     provide_mapping_reader,
 )
+from .signatories_csv import CsvRecord, CsvTable, read_signatory_csv
 from .text import (
     WHITE_SPACE,
     bidi_problem,
@@ -54,6 +55,7 @@ from .text import (
 )
 
 __all__ = ["MAX_NAME_CHARS", "MAX_SIGNATORIES", "MAX_SOURCE_BYTES", "load_statement",
+           "signatory_from_record",
            "statement_from_mapping"]
 
 #: Sources larger than this are refused (bytes): 5 MiB.
@@ -77,6 +79,8 @@ _SIGNATORY_KEYS = ("name", "lang", "url", "country", "note")
 _CONTACT_KEYS = ("name", "email", "phone")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SLUG = re.compile(r"^[a-z0-9-]+$")
+#: Two-letter codes CLDR names that ISO 3166-1 does not assign to a country.
+_NOT_ISO_3166 = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 _SPDX = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
 
 
@@ -296,19 +300,8 @@ def _check_statement(
         if label is not None and url is not None:
             links.append(Link(label, url))
 
-    signatories: list[Signatory] = []
-    seq = c.sequence(root.get("signatories"), "signatories", ln("signatories"))
-    items = seq.items if seq else ()
-    if len(items) > MAX_SIGNATORIES:
-        c.error(items[MAX_SIGNATORIES].line or ln("signatories"), "signatories",
-                f"{len(items):,} signatories; a statement is limited to "
-                f"{MAX_SIGNATORIES:,} (publish the full list as a separate document)")
-        items = ()
-    for index, item in enumerate(items):
-        sig = _signatory(c, item, f"signatories[{index}]", lang)
-        if sig is not None:
-            signatories.append(sig)
-    _check_duplicates(c, signatories)
+    signatories, signatories_source = _signatories(c, root.get("signatories"),
+                                                   ln("signatories"), lang)
 
     contact = None
     node = c.mapping(root.get("contact"), "contact", ln("contact"))
@@ -389,6 +382,7 @@ def _check_statement(
         license=license_id, slug=slug, translations=MappingProxyType(translations),
         body=document, path=source_path, base_dir=base_dir,
         lines=MappingProxyType(c.lines), warnings=warnings,
+        signatories_source=signatories_source,
     )
 
 
@@ -398,7 +392,9 @@ def _check_duplicates(c: _Checker, signatories: Sequence[Signatory]) -> None:
     Names equal after NFKC, case folding and removal of default-ignorable code
     points (:func:`~statementpub.text.lookalike_key`) are an error naming both
     lines; names that differ only in runs of white space besides are a
-    warning, as before the format said so.
+    warning, as before the format said so. The same for names written in the
+    front matter and rows of a signatory CSV file (``c`` is then the checker
+    naming the CSV file, and the lines are its lines).
     """
     exact: dict[str, tuple[int, Signatory]] = {}
     loose: dict[str, tuple[int, Signatory]] = {}
@@ -434,6 +430,98 @@ def _signatory_name(c: _Checker, node: YValue | None, field: str, line: int) -> 
     return name
 
 
+def _signatories(c: _Checker, node: YValue | None, key_line: int,
+                 default_lang: str) -> tuple[list[Signatory], Path | None]:
+    """The ``signatories``: a list in the front matter, or the path of a CSV file
+    in the statement's folder (:mod:`statementpub.signatories_csv`), whose rows
+    follow the same rules and limits, with errors naming the CSV file and its
+    line. Duplicates and look-alikes are checked alike in both
+    (:func:`_check_duplicates`)."""
+    checker, source = c, None
+    items: tuple[YValue, ...] = ()
+    if isinstance(node, YScalar) and not (node.plain and node.value in ("", "~", "null")):
+        found = _signatory_csv(c, node, key_line)
+        if found is None:
+            return [], None
+        checker, source, items = found
+    else:
+        seq = c.sequence(node, "signatories", key_line)
+        items = seq.items if seq else ()
+    if len(items) > MAX_SIGNATORIES:
+        checker.error(items[MAX_SIGNATORIES].line or key_line, "signatories",
+                      f"{len(items):,} signatories; a statement is limited to "
+                      f"{MAX_SIGNATORIES:,} (publish the full list as a separate document)")
+        items = ()
+    signatories: list[Signatory] = []
+    for index, item in enumerate(items):
+        sig = _signatory(checker, item, f"signatories[{index}]", default_lang)
+        if sig is None:
+            continue
+        if source is not None and sig.note is not None:
+            # a note is a unit: its reference is the statement's 'signatories' line
+            sig = dataclasses.replace(sig, note=dataclasses.replace(sig.note, line=key_line))
+        signatories.append(sig)
+    _check_duplicates(checker, signatories)
+    return signatories, source
+
+
+def _signatory_csv(c: _Checker, node: YScalar, key_line: int
+                   ) -> tuple[_Checker, Path, tuple[YValue, ...]] | None:
+    """The rows of the CSV file ``node`` names, as mappings for :func:`_signatory`,
+    and the checker whose messages name the CSV file."""
+    rel = node.value.strip()
+    line = node.line or key_line
+    if c.base_dir is None:
+        c.error(line, "signatories", "a CSV file of signatories needs a statement folder "
+                "(base_dir)")
+        return None
+    try:
+        target = (c.base_dir / rel).resolve()
+        inside = target.is_relative_to(c.base_dir.resolve())
+    except (OSError, RuntimeError, ValueError):
+        target, inside = c.base_dir, False
+    if Path(rel).is_absolute() or not inside or "\0" in rel:
+        c.error(line, "signatories", f"the signatories file {rel!r} must be inside the "
+                "statement folder")
+        return None
+    if not target.is_file():
+        c.error(line, "signatories", f"'signatories' is the file {rel!r}, which does not "
+                "exist (a list of names, or the path of a CSV file)")
+        return None
+    display = str(Path(c.path).parent / rel) if c.path else rel
+    try:
+        table = read_signatory_csv(target, display)
+    except StatementError as exc:
+        c.diagnostics.extend(exc.diagnostics)
+        return None
+    checker = _Checker(display, c.base_dir, from_mapping=False)
+    checker.diagnostics = c.diagnostics  # one list: every error of the statement together
+    return checker, target, tuple(_record_node(table, record) for record in table.records)
+
+
+def _record_node(table: CsvTable, record: CsvRecord) -> YMap:
+    """A CSV record as the mapping a signatory is written as in the front matter."""
+    return YMap(tuple((column, record.line, YScalar(cell, record.line, False))
+                      for column, cell in zip(table.header, record.cells, strict=True)
+                      if cell.strip(WHITE_SPACE)), record.line)
+
+
+def signatory_from_record(table: CsvTable, record: CsvRecord, *, default_lang: str = "en",
+                          base_dir: Path | None = None
+                          ) -> tuple[Signatory | None, list[Diagnostic]]:
+    """Validate one record of a signatory CSV (a header of
+    :data:`~statementpub.signatories_csv.SIGNATORY_COLUMNS`) by the rules for a
+    signatory in the front matter, without the duplicate check.
+
+    :returns: the signatory (``None`` when its name is unusable) and every problem
+        found, each naming ``table.path`` and the record's line, with ``field``
+        ``signatories[0].<column>``.
+    """
+    checker = _Checker(table.path, base_dir, from_mapping=False)
+    signatory = _signatory(checker, _record_node(table, record), "signatories[0]", default_lang)
+    return signatory, checker.diagnostics
+
+
 def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Signatory | None:
     if isinstance(item, YScalar):
         name = _signatory_name(c, item, f"{field}.name", item.line)
@@ -449,7 +537,8 @@ def _signatory(c: _Checker, item: YValue, field: str, default_lang: str) -> Sign
     url = c.url(node.get("url"), f"{field}.url", line=node.key_line("url"))
     country = c.text(node.get("country"), f"{field}.country", line=node.key_line("country"))
     if country is not None and not (len(country) == 2 and country.isascii() and country.isupper()
-                                     and country in Locale("en").territories):
+                                     and country in Locale("en").territories
+                                     and country not in _NOT_ISO_3166):
         c.error(node.key_line("country"), f"{field}.country",
                 f"country {country!r} is not an ISO 3166-1 alpha-2 code (such as 'MX')")
         country = None

@@ -248,6 +248,8 @@ class Statement:
     paragraphs, each an :class:`Inline`. ``source_sha256`` is the SHA-256 (hex)
     of exactly the bytes the statement was read from (``None`` for a mapping):
     incremental builds key on it, never on the file as it may be by then.
+    ``signatories_source`` is the CSV file the signatories come from, when the
+    front matter names one.
     """
 
     title: str
@@ -270,6 +272,8 @@ class Statement:
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     warnings: tuple[Any, ...] = ()
     source_sha256: str | None = None
+    #: the CSV file the signatories were read from (``signatories: signatories.csv``)
+    signatories_source: Path | None = None
 
     @property
     def stem(self) -> str:

@@ -11,8 +11,10 @@ The source and the catalogs enter the key as the hashes of exactly the bytes
 the build read and rendered (``Statement.source_sha256``,
 ``Edition.catalog_sha256``), never of the files as they are by the time the
 build records them: a catalog saved while a build runs makes the next build
-render it. Images are hashed when the build is planned, before any renderer
-reads them; one changed after that is rendered again by the next build.
+render it. A signatory CSV (``Statement.signatories_source``) enters as the
+signatories the loader read from it, for the same reason. Images are hashed
+when the build is planned, before any renderer reads them; one changed after
+that is rendered again by the next build.
 
 Several builds may write into one folder at once: each updates the manifest
 under an exclusive lock (:func:`locked`, ``fcntl.flock`` on the output folder
@@ -108,7 +110,12 @@ def statement_inputs(statement: Statement, memo: dict[Path, str]) -> dict[str, A
                     for src, path in statement.body.images.items())
     logo = statement.publisher.logo.path if statement.publisher and statement.publisher.logo \
         else None
-    return {"source": source, "images": images, "logo": _file_hash(logo, memo)}
+    # a signatory CSV enters the key as the signatories the loader read from it (never
+    # the file as it may be by now): a CSV saved while a build runs is rendered next time
+    signatories = sha256(repr(statement.signatories).encode("utf-8")) \
+        if statement.signatories_source is not None else None
+    return {"source": source, "images": images, "logo": _file_hash(logo, memo),
+            "signatories": signatories}
 
 
 def output_key(inputs: dict[str, Any], edition: Edition, fmt: str,

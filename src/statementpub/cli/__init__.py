@@ -7,7 +7,7 @@ Only the library's errors (:class:`~statementpub.errors.StatementpubError`)
 are caught. Where each part is: :mod:`.parser` (the arguments, with the
 defaults of :data:`statementpub.options.DEFAULT_OPTIONS`), :mod:`.build_output`
 (``build``: progress line, notes, summary table), :mod:`.commands` (``extract``,
-``update``, ``status``, ``check``).
+``update``, ``status``, ``check``, ``import``, ``signatories import``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ from typing import TextIO
 
 from ..errors import StatementpubError
 from .build_output import run_build
-from .commands import check_command, extract_command, status_command, update_command
+from .commands import (
+    check_command,
+    extract_command,
+    import_command,
+    signatories_import_command,
+    status_command,
+    update_command,
+)
 from .parser import build_options, make_parser
 
 __all__ = ["main"]
@@ -43,6 +50,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return extract_command(args, out, err)
         if args.command == "update":
             return update_command(args, err)
+        if args.command == "import":
+            return import_command(args, err)
+        if args.command == "signatories":
+            return signatories_import_command(args, err)
         return status_command(args, out, err)
     except StatementpubError as exc:
         for line in exc.lines():

@@ -1,4 +1,5 @@
-"""The catalog and conformance commands: ``extract``, ``update``, ``status``, ``check``.
+"""The catalog, conformance and intake commands: ``extract``, ``update``, ``status``,
+``check``, ``import`` and ``signatories import``.
 
 Each takes the parsed arguments and the streams, prints what it did and returns
 the exit status; the library's errors are left to :func:`statementpub.cli.main`.
@@ -18,7 +19,8 @@ from ..build import write_atomically
 from ..options import DEFAULT_MIN_COVERAGE, language_tags
 from ..translate import LanguageStatus
 
-__all__ = ["check_command", "extract_command", "status_command", "update_command"]
+__all__ = ["check_command", "extract_command", "import_command", "signatories_import_command",
+           "status_command", "update_command"]
 
 
 def check_command(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -165,3 +167,46 @@ def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: Te
             entry = f" ({s.catalog}:{problem.catalog_line})" if problem.catalog_line else ""
             print(f"{source}:{problem.line}: [{s.lang}] {problem.role}: {problem.reason}"
                   f"{entry}", file=out)
+
+
+def signatories_import_command(args: argparse.Namespace, stderr: TextIO) -> int:
+    from ..errors import OptionsError
+    from ..intake import import_signatories, parse_column_map
+
+    (lang,) = language_tags([args.lang], path=args.export)
+    if args.out.exists() and not args.force:
+        raise OptionsError(f"{args.out} exists: give --force to replace it, or another --out")
+    result = import_signatories(args.export, parse_column_map(args.columns), lang=lang,
+                                out=args.out)
+    for diagnostic in sorted((*result.left_out, *result.notes), key=lambda d: d.line):
+        print(diagnostic, file=stderr)
+    written = len(result.signatories)
+    duplicates = len(result.duplicates)
+    unusable = len(result.left_out) - duplicates
+    print(f"wrote {args.out}: {written} signator{'y' if written == 1 else 'ies'} from "
+          f"{result.rows} row{'' if result.rows == 1 else 's'} ({', '.join(result.columns)}); "
+          f"left out {duplicates} duplicate{'' if duplicates == 1 else 's'} and {unusable} "
+          f"row{'' if unusable == 1 else 's'} without a usable name", file=stderr)
+    return 0
+
+
+def import_command(args: argparse.Namespace, stderr: TextIO) -> int:
+    from ..intake import import_draft
+
+    if args.lang is not None:
+        language_tags([args.lang], path=args.draft)
+    result = import_draft(args.draft, args.out_dir, date=args.date, lang=args.lang,
+                          kind=args.kind, force=args.force)
+    for note in result.notes:
+        print(note, file=stderr)
+    images = len(result.images)
+    print(f"wrote {result.statement}, {images} image{'' if images == 1 else 's'} and "
+          f"{result.signatories} signator{'y' if result.signatories == 1 else 'ies'}",
+          file=stderr)
+    if result.to_fill_in:
+        print("To fill in before it builds:", file=stderr)
+        for diagnostic in result.to_fill_in:
+            print(f"  {diagnostic}", file=stderr)
+    else:
+        print(f"It builds: statementpub build {result.statement}", file=stderr)
+    return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..model import KINDS
 from ..options import DEFAULT_OPTIONS, FORMATS, Options
 
 __all__ = ["build_options", "make_parser"]
@@ -40,7 +41,8 @@ def _percent(text: str) -> float:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The parser of ``statementpub``: the commands build, extract, update, status, check."""
+    """The parser of ``statementpub``: the commands build, extract, update, status, check,
+    import and signatories import."""
     parser = argparse.ArgumentParser(
         prog="statementpub",
         description="Publish a statement as accessible HTML, tagged PDF and EPUB 3, "
@@ -118,6 +120,37 @@ def make_parser() -> argparse.ArgumentParser:
                    help="also run axe-core, EPUBCheck, DAISY Ace and pdfua "
                         "(see .ci/install-validators)")
     p.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    p = sub.add_parser("import", help="make a statement (statement.md and its images) from a "
+                                      "Word (.docx) or OpenDocument (.odt) draft")
+    p.add_argument("draft", metavar="DRAFT", type=Path, help="the draft: a .docx or .odt file")
+    p.add_argument("--out", type=Path, dest="out_dir", metavar="FOLDER", required=True,
+                   help="the statement's folder: FOLDER/statement.md and the images")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="the publication date (used whatever the draft says)")
+    p.add_argument("--lang", metavar="TAG",
+                   help="the language the draft is written in, such as 'es'")
+    p.add_argument("--kind", choices=KINDS, help="the kind of statement (default: statement)")
+    p.add_argument("--force", action="store_true", help="replace FOLDER/statement.md")
+
+    p = sub.add_parser("signatories", help="make a statement's signatory list (CSV) from a "
+                                           "sign-on form's export")
+    signatories = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = signatories.add_parser(
+        "import", help="write signatories.csv from a form's export, leaving out (and "
+                       "reporting) duplicates and rows without a usable name")
+    p.add_argument("export", metavar="EXPORT", type=Path,
+                   help="the form's export: CSV in UTF-8 with a header row")
+    p.add_argument("--map", action="append", dest="columns", metavar="MAP", default=[],
+                   help="export columns to signatory columns (name, lang, url, country, "
+                        "note), such as 'Organisation=name,Country=country' (repeatable); "
+                        "default: the export's columns with those names")
+    p.add_argument("--lang", metavar="TAG", default="en",
+                   help="the statement's language, the default language of a name "
+                        "(default: en)")
+    p.add_argument("-o", "--out", type=Path, metavar="FILE", default=Path("signatories.csv"),
+                   help="where to write (default: ./signatories.csv)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 
