@@ -56,6 +56,7 @@ _CONTACT_KEYS = ("name", "email", "phone")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 _SPDX = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 
 
 class _Checker:
@@ -290,8 +291,7 @@ def _check_statement(
     if node is not None:
         c.keys(node, _CONTACT_KEYS, "contact")
         email = c.text(node.get("email"), "contact.email", line=node.key_line("email"))
-        if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+",
-                                                  email.strip()):
+        if email is not None and not _EMAIL.fullmatch(email.strip()):
             c.error(node.key_line("email"), "contact.email",
                     f"{email!r} is not an e-mail address")
             email = None
