@@ -16,6 +16,7 @@ rendered (:mod:`.write`):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,8 @@ def _options(options: Options | None, **keywords: Any) -> Options:
 
 
 def _run(sources: Sequence[str | Path | Statement], options: Options,
-         progress: Callable[[Progress], None] | None) -> list[BatchResult]:
+         progress: Callable[[Progress], None] | None,
+         given: Executor | None = None) -> list[BatchResult]:
     chosen = check_formats(options.formats)
     check_jobs(options.jobs)
     workers_ = options.jobs if options.jobs is not None else workers.cores()
@@ -165,12 +167,15 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         if pdf_items:
             from ..render.pdf import prepare
 
-            pooled = workers_ > 1 and len(pdf_items) > 1
+            pooled = given is None and workers_ > 1 and len(pdf_items) > 1
             try:
-                prepare(stylesheets=not pooled)
+                if given is None:
+                    prepare(stylesheets=not pooled)
             except Exception:  # noqa: BLE001 - each PDF then fails with its PdfRenderError
                 pooled = False
-            if pooled:
+            if given is not None:
+                executor = given
+            elif pooled:
                 executor = workers.pool(min(workers_, len(pdf_items)))
                 executor.submit(int)  # forks the workers now, not at the first PDF
         # 3. the HTML editions, at once.
@@ -229,11 +234,11 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                     collect_epubs(wait=False)
         collect_epubs(wait=True)
     except BaseException:
-        if executor is not None:
+        if executor is not None and executor is not given:
             workers.stop_workers(executor)
         raise
     finally:
-        if executor is not None:
+        if executor is not None and executor is not given:
             executor.shutdown(wait=True, cancel_futures=True)
         if batch is not None:
             batch.close()
@@ -256,6 +261,7 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     options: Options | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build the editions of one statement and write them to ``out_dir``.
 
@@ -272,6 +278,10 @@ def build(
     :param force: render every output, even those the manifest finds up to date.
     :param options: all of the above as one :class:`~statementpub.Options`
         (then leave the other keywords at their defaults).
+    :param executor: a :class:`concurrent.futures.Executor` to render the PDFs in
+        instead of the build's own worker processes (``jobs`` is then unused), such
+        as a Dask cluster's ``Client.get_executor()``; it is neither started nor
+        shut down here. The bytes are the same.
     :returns: a :class:`BuildReport`; ``rebuilt`` and ``up_to_date`` say which
         files were rendered.
     :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
@@ -284,7 +294,7 @@ def build(
     """
     chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
                       out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
-    (result,) = _run([source], chosen, progress=None)
+    (result,) = _run([source], chosen, progress=None, given=executor)
     if result.error is not None:
         raise result.error
     assert result.report is not None
@@ -302,18 +312,20 @@ def build_many(
     force: bool = False,
     options: Options | None = None,
     progress: Callable[[Progress], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[BatchResult]:
     """Build several statements into one folder, as :func:`build` does each; a statement
     that fails does not stop the others (its error is in its result). The PDFs of all
     the statements share the worker processes, the EPUBs one pandoc process.
 
     :param progress: called with a :class:`Progress` as outputs and statements finish.
+    :param executor: as for :func:`build`: where the PDFs of every statement are made.
     :returns: one :class:`BatchResult` per source, in the order given.
     :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
     """
     chosen = _options(options, langs=_tuple(langs), formats=_tuple(formats) or FORMATS,
                       out_dir=Path(out_dir), strict=strict, jobs=jobs, force=force)
-    return _run(list(sources), chosen, progress=progress)
+    return _run(list(sources), chosen, progress=progress, given=executor)
 
 
 def _tuple(values: Iterable[str] | None) -> tuple[str, ...] | None:
