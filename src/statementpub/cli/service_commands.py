@@ -8,11 +8,12 @@ to install and exit 1.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, TextIO
 
 __all__ = ["add_commands", "run_command"]
 
-COMMANDS = ("schema", "serve")
+COMMANDS = ("schema", "serve", "preview")
 
 
 def add_commands(sub: Any) -> None:
@@ -38,6 +39,13 @@ def add_commands(sub: Any) -> None:
                    help=f"worker processes for PDFs (default: {defaults.pdf_workers})")
     p.add_argument("--time-limit", type=float, default=defaults.time_limit, metavar="SECONDS",
                    help=f"time a render may take (default: {defaults.time_limit:g})")
+
+    p = sub.add_parser("preview", help="serve every edition of a statement and re-render "
+                                       "it on every save")
+    p.add_argument("source", metavar="SOURCE", type=Path, help="statement file (statement.md)")
+    p.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
+    p.add_argument("--lang", action="append", dest="langs", metavar="TAG",
+                   help="language to preview (repeatable); default: as for build")
 
 
 def _missing_extra(stream: TextIO, exc: ImportError) -> int:
@@ -69,4 +77,8 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             return _missing_extra(stderr, exc)
         serve(args.host, args.port, settings)
         return 0
-    raise AssertionError(f"not a command of this module: {args.command}")
+    try:
+        from ..preview import preview
+    except ImportError as exc:
+        return _missing_extra(stderr, exc)
+    return preview(args.source, port=args.port, langs=args.langs, stream=stderr)
