@@ -98,7 +98,7 @@ class Preview:
         self._slow = ThreadPoolExecutor(1, thread_name_prefix="statementpub-preview")
         # PDFs in a process of their own: WeasyPrint would hold this process's GIL
         # and slow the HTML of the next save down
-        self._pdf = PdfWorkers(1, time_limit=300)
+        self._pdf = PdfWorkers(1, time_limit=300, nice=10)
         self._listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]] = set()
 
     # -- rendering ---------------------------------------------------------------
@@ -140,6 +140,7 @@ class Preview:
         return ok
 
     def _render_slow(self, generation: int) -> None:
+        time.sleep(0.3)  # saves often come in bursts: make the files of the last one
         for fmt in ("pdf", "epub"):
             for lang, part in list(self.state.editions.items()):
                 if self.state.good != generation:

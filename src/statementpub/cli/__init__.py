@@ -37,9 +37,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args.command == "build":
         return run_build(args.sources, options=build_options(args), stream=err,
                          json_stream=out if args.json else None)
-    if args.command in COMMANDS:
-        return run_command(args, out, err)
     try:
+        if args.command in COMMANDS:
+            return run_command(args, out, err)
         if args.command == "check":
             return check_command(args, out)
         if args.command == "extract":

@@ -7,6 +7,9 @@ server, which runs threads; each imports WeasyPrint and parses the print
 stylesheets once, and is replaced after :data:`TASKS_PER_WORKER` renders, so
 that memory does not creep up over a long run.
 
+The workers run at a lower scheduling priority than the server (``nice``), so
+that HTML answers stay fast on a busy machine while PDFs are made.
+
 Time limit: a worker sets an interval timer (``SIGALRM``, its own handler, in
 its own process) around each render, so a render that takes too long stops
 with :class:`RenderTimeout` and the worker goes on with the next. Should a
@@ -17,6 +20,7 @@ and started again (:meth:`PdfWorkers.restart`).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,10 +52,15 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Alarm()
 
 
-def _init_worker() -> None:
+def _init_worker(nice: int) -> None:
     global _cache
     from ..render.pdf import prepare
 
+    if nice:
+        try:
+            os.nice(nice)  # this worker process only: the server's HTML comes first
+        except OSError:
+            pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
     prepare()
@@ -78,11 +87,17 @@ def _context() -> Any:
 
 
 class PdfWorkers:
-    """A pool of ``workers`` PDF worker processes, started on first use."""
+    """A pool of ``workers`` PDF worker processes, started on first use.
 
-    def __init__(self, workers: int, time_limit: float) -> None:
+    :param time_limit: seconds a render may take.
+    :param nice: added to the workers' scheduling niceness (``os.nice``), so that on a
+        busy machine the server's own work (HTML, the event loop) comes first.
+    """
+
+    def __init__(self, workers: int, time_limit: float, *, nice: int = 5) -> None:
         self.workers = workers
         self.time_limit = time_limit
+        self.nice = nice
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
 
@@ -91,7 +106,8 @@ class PdfWorkers:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=_context(),
-                    initializer=_init_worker, max_tasks_per_child=TASKS_PER_WORKER)
+                    initializer=_init_worker, initargs=(self.nice,),
+                    max_tasks_per_child=TASKS_PER_WORKER)
             return self._pool
 
     def start(self) -> None:
