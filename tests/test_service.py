@@ -250,3 +250,16 @@ def test_a_full_queue_is_503_and_a_long_render_is_422() -> None:
         assert timed_out["type"].endswith(":render-timeout")
         # the worker goes on: the next PDF renders
         assert post(base, request("pdf")).status_code == 200
+
+
+def test_bad_serve_options_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    import io
+
+    from statementpub.cli import main
+
+    err = io.StringIO()
+    assert main(["serve", "--pdf-workers", "0"], stderr=err) == 1
+    assert err.getvalue().strip() == "error: pdf_workers must be at least 1, not 0"
+    err = io.StringIO()
+    assert main(["preview", str(tmp_path / "nope.md")], stderr=err) == 1
+    assert err.getvalue().strip() == f"{tmp_path / 'nope.md'}: error: no such statement file"

@@ -48,10 +48,16 @@ def add_commands(sub: Any) -> None:
                    help="language to preview (repeatable); default: as for build")
 
 
-def _missing_extra(stream: TextIO, exc: ImportError) -> int:
-    print(f"error: {exc.name or exc} is not installed: pip install 'statementpub[serve]'",
-          file=stream)
-    return 1
+def _missing_extra(stream: TextIO) -> bool:
+    """Whether a module of the extra ``serve`` is missing (then say so on ``stream``)."""
+    from importlib.util import find_spec
+
+    missing = [name for name in ("starlette", "uvicorn", "anyio", "watchfiles")
+               if find_spec(name) is None]
+    if missing:
+        print(f"error: {', '.join(missing)} not installed: pip install 'statementpub[serve]'",
+              file=stream)
+    return bool(missing)
 
 
 def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -71,14 +77,14 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
         settings = ServiceSettings(max_body=args.max_body, max_pending=args.max_pending,
                                    pdf_workers=args.pdf_workers, time_limit=args.time_limit)
-        try:
-            from ..service.app import serve
-        except ImportError as exc:
-            return _missing_extra(stderr, exc)
+        if _missing_extra(stderr):
+            return 1
+        from ..service.app import serve
+
         serve(args.host, args.port, settings)
         return 0
-    try:
-        from ..preview import preview
-    except ImportError as exc:
-        return _missing_extra(stderr, exc)
+    if _missing_extra(stderr):
+        return 1
+    from ..preview import preview
+
     return preview(args.source, port=args.port, langs=args.langs, stream=stderr)

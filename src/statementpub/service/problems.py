@@ -23,7 +23,7 @@ MEDIA_TYPE = "application/problem+json"
 _TYPE = "tag:statementpub.org,2026:problem:"
 
 
-@dataclass
+@dataclass(eq=False)  # an exception compares and hashes by identity
 class Problem(Exception):
     """One problem answer. ``kind`` is the last part of its ``type`` URI."""
 
