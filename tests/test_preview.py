@@ -189,3 +189,29 @@ def test_the_open_page_reloads_in_a_browser(preview: str, statement: Path) -> No
             assert frame.get_by_text("Keep them open in August.").is_visible()
         finally:
             browser.close()
+
+
+def test_what_the_preview_watches(tmp_path: Path) -> None:
+    from statementpub.preview import Preview, _relevant
+
+    folder = tmp_path / "wells"
+    folder.mkdir()
+    source = folder / "statement.md"
+    source.write_text(SOURCE + "\n![a map](map.png)\n", encoding="utf-8")
+    view = Preview(source)
+    assert not view.refresh()  # map.png is missing: an error, and any image matters
+    assert _relevant(view, folder / "map.png")
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(folder / "map.png")
+    assert view.refresh()
+    try:
+        assert _relevant(view, source)
+        assert _relevant(view, folder / "statement.es.po")
+        assert _relevant(view, folder / "map.png")
+        assert not _relevant(view, folder / "other.png")  # no edition shows it
+        assert not _relevant(view, folder / "dist" / "wells.en.html")  # a build's output
+        assert not _relevant(view, folder / ".statement.md.swp")
+        assert not _relevant(view, folder / "statement.md~")
+    finally:
+        view.close()

@@ -126,6 +126,25 @@ def test_the_bytes_are_those_of_the_api(server: str, fmt: str, lang: str,
     assert response.headers["statementpub-fallbacks"] == ("4" if lang == "es" else "0")
 
 
+def test_html_is_answered_while_a_pdf_is_being_made(server: str) -> None:
+    many = {**FRONT, "signatories": [f"Organisation number {i}" for i in range(600)]}
+    slow: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: slow.update(
+        response=post(server, request("pdf", statement=many))))
+    thread.start()
+    try:
+        while not httpx.get(server + "/v1/health").json()["pending"]:
+            threading.Event().wait(0.02)
+        threading.Event().wait(0.5)  # the PDF is in its worker now
+        html = post(server, request("html"))
+        assert html.status_code == 200
+        assert thread.is_alive(), "the PDF was done before the HTML: nothing was shown"
+    finally:
+        thread.join()
+    assert slow["response"].status_code == 200
+    assert slow["response"].content.startswith(b"%PDF-")
+
+
 def test_the_json_report_carries_the_file_and_the_fallbacks(server: str) -> None:
     response = post(server, request("html", "es"), headers={"Accept": "application/json"})
     assert response.status_code == 200

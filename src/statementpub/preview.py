@@ -297,9 +297,32 @@ iframe {{ flex: 1; border: 0; width: 100%; }}
 """
 
 
-def _relevant(path: Path) -> bool:
-    name = path.name
-    return not name.startswith((".", "#")) and not name.endswith(_IGNORED_SUFFIXES)
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def _relevant(view: Preview, path: Path) -> bool:
+    """Whether a change of ``path`` can change an edition: the source, a catalog, a
+    signatories file, an image (those the last good statement uses, or any while
+    there is none). Outputs built into the folder (``dist/``) and editor files are
+    not."""
+    name = path.name.lower()
+    if name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES):
+        return False
+    try:
+        resolved = path.resolve()
+        if resolved == view.source.resolve():
+            return True
+    except OSError:
+        return False
+    if name.endswith((".po", ".csv")):
+        return True
+    statement = view.state.statement
+    if statement is None or view.state.errors:  # a missing image may have been added
+        return name.endswith(_IMAGE_SUFFIXES)
+    used = {p.resolve() for p in statement.body.images.values()}
+    if statement.publisher is not None and statement.publisher.logo is not None:
+        used.add(statement.publisher.logo.path.resolve())
+    return resolved in used
 
 
 def create_app(view: Preview) -> Any:
@@ -317,7 +340,7 @@ def create_app(view: Preview) -> Any:
     async def watch(stop: asyncio.Event) -> None:
         async for changes in watchfiles.awatch(folder, stop_event=stop, debounce=50,
                                                step=20, recursive=True):
-            if any(_relevant(Path(path)) for _, path in changes):
+            if any(_relevant(view, Path(path)) for _, path in changes):
                 await anyio.to_thread.run_sync(view.refresh)
 
     @asynccontextmanager
