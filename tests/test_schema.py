@@ -151,7 +151,7 @@ def test_the_schema_is_draft_2020_12_and_covers_every_loader_key() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert list(schema["properties"]) == list(loader._KEYS)
     assert schema["required"] == ["title", "date"]
-    signatory = schema["properties"]["signatories"]["items"]["oneOf"][1]
+    signatory = schema["properties"]["signatories"]["anyOf"][0]["items"]["oneOf"][1]
     assert list(signatory["properties"]) == list(loader._SIGNATORY_KEYS)
     assert "MX" in schema["$defs"]["country"]["enum"]
     assert "mx" not in schema["$defs"]["country"]["enum"]

@@ -143,9 +143,13 @@ def _statement_schema_text() -> str:
         "publisher": publisher,
         "links": {"description": "Prominent links, such as the full letter.",
                   "type": ["array", "null"], "items": link},
-        "signatories": {"description": "Who signs, in the order given: a name or a mapping.",
-                        "type": ["array", "null"],
-                        "items": {"oneOf": [_ref("text"), signatory]}},
+        "signatories": {"description": "Who signs, in the order given: a name or a mapping "
+                                       "each, or the path of a CSV file in the statement's "
+                                       "folder (STATEMENT_FORMAT.md).",
+                        "anyOf": [{"type": "array",
+                                   "items": {"oneOf": [_ref("text"), signatory]}},
+                                  {"type": "string", "pattern": "\\.[Cc][Ss][Vv]$"},
+                                  {"type": "null"}]},
         "contact": contact,
         "keywords": {"description": "Subject keywords (metadata only).",
                      "type": ["array", "null"], "items": _ref("text")},
