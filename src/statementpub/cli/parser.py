@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..options import DEFAULT_OPTIONS, FORMATS, Options
+from .service_commands import add_commands
 
 __all__ = ["build_options", "make_parser"]
 
@@ -78,6 +79,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="folder of interface catalogs (<tag>.po or "
                         "<tag>/LC_MESSAGES/statementpub.po) looked in before statementpub's "
                         "own, for the labels, 'Signatories' and page numbers of a language")
+    p.add_argument("--json", action="store_true",
+                   help="print the build report as JSON on standard output, for tools")
     p.set_defaults(**DEFAULT_OPTIONS)
 
     p = sub.add_parser("extract", help="write the translation template (.pot) of a statement")
@@ -115,6 +118,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="also run axe-core, EPUBCheck, DAISY Ace and pdfua "
                         "(see .ci/install-validators)")
     p.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    add_commands(sub)  # schema, serve, preview
     return parser
 
 
