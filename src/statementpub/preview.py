@@ -112,8 +112,11 @@ class Preview:
                 statement = load_statement(self.source)
                 langs = self.langs or default_languages(statement)
                 made = [make_edition(statement, lang) for lang in langs]
-                links = [Alternate(e.lang, interface(e.lang).language_name(e.lang).value,
-                                   f"{statement.slug}.{e.lang}.html") for e in made]
+                links = []
+                for e in made:
+                    name = interface(e.lang).language_name(e.lang)
+                    links.append(Alternate(e.lang, name.value, f"{statement.slug}.{e.lang}.html",
+                                           name.lang))
                 editions = {}
                 for edition in made:
                     data = render_html(edition, alternates=[a for a in links
