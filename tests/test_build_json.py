@@ -86,3 +86,34 @@ def test_a_build_that_cannot_start_is_reported_too(tmp_path: Path) -> None:
     assert status == 1
     assert report["ok"] is False and report["statements"] == []
     assert report["diagnostics"][0]["severity"] == "error"
+
+
+def test_catalogs_in_progress_and_interface_fallbacks_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "wells"
+    folder.mkdir()
+    source = folder / "statement.md"
+    source.write_text(SOURCE, encoding="utf-8")
+    (folder / "statement.es.po").write_text(CATALOG, encoding="utf-8")
+    out = tmp_path / "dist"
+    # the Spanish catalog translates 8 of 13 words: below the threshold, not built
+    status, report, _ = run(["build", str(source), "--format", "html", "--out", str(out)])
+    assert status == 0
+    (statement,) = report["statements"]
+    assert [e["lang"] for e in statement["editions"]] == ["en"]
+    assert statement["editions"][0]["word_coverage"] == 100.0
+    assert statement["editions"][0]["interface_fallbacks"] == []
+    (progress,) = statement["in_progress"]
+    assert progress["lang"] == "es" and progress["catalog"] == str(folder / "statement.es.po")
+    assert 0 < progress["word_coverage"] < 80
+
+    # Mam: statementpub has no interface catalog for it, CLDR no data
+    mam = tmp_path / "mam" / "statement.md"
+    mam.parent.mkdir()
+    mam.write_text(SOURCE.replace("date: 2026-03-22", "date: 2026-03-22\nlang: mam"),
+                   encoding="utf-8")
+    status, report, _ = run(["build", str(mam), "--format", "html", "--out", str(out)])
+    assert status == 0
+    (edition,) = report["statements"][0]["editions"]
+    assert edition["lang"] == "mam" and edition["interface_fallbacks"]
+    assert {f["lang"] for f in edition["interface_fallbacks"]} == {"en"}
+    assert all(f["what"] and f["reason"] for f in edition["interface_fallbacks"])

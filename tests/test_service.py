@@ -159,6 +159,19 @@ def test_the_json_report_carries_the_file_and_the_fallbacks(server: str) -> None
         "Well Keepers", "Well Keepers logo"]
     assert all(f["reason"] and f["role"] for f in report["fallbacks"])
     assert report["warnings"] == []
+    assert report["interface_fallbacks"] == []
+
+
+def test_any_language_renders_with_its_interface_fallbacks_reported(server: str) -> None:
+    # Mam: no interface catalog, no CLDR data; the labels fall back to English, marked
+    document = request("html", statement={**FRONT, "lang": "mam"})
+    response = post(server, document, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["lang"] == "mam"
+    assert report["interface_fallbacks"]
+    assert {f["lang"] for f in report["interface_fallbacks"]} == {"en"}
+    assert post(server, document).content == base64.b64decode(report["data"])
 
 
 def test_a_statement_error_is_422_with_its_places(server: str) -> None:

@@ -193,6 +193,13 @@ def _print_json(document: dict[str, Any], stream: TextIO | None) -> None:
         stream.flush()
 
 
+def _stopped_json(message: str) -> dict[str, Any]:
+    """The ``--json`` document of a build stopped by Ctrl-C or SIGTERM."""
+    return {"version": JSON_VERSION, "ok": False, "statements": [],
+            "diagnostics": [{"path": None, "line": 0, "column": 0, "severity": "error",
+                             "message": message}]}
+
+
 def _error_json(exc: StatementpubError) -> dict[str, Any]:
     """The ``--json`` document of a build that could not start (no statement built)."""
     return {"version": JSON_VERSION, "ok": False, "statements": [],
@@ -234,11 +241,13 @@ def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO,
         if display:
             display.clear()
         print("interrupted: previous outputs are intact", file=stream)
+        _print_json(_stopped_json("interrupted: previous outputs are intact"), json_stream)
         return 130
     except _Terminated:
         if display:
             display.clear()
         print("terminated: previous outputs are intact", file=stream)
+        _print_json(_stopped_json("terminated: previous outputs are intact"), json_stream)
         return 143
     if display:
         display.clear()

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogs import parse_catalog
-from ..edition import Edition, Fallback, make_edition
+from ..edition import Edition, Fallback, InterfaceFallback, make_edition
 from ..errors import (
     CatalogError,
     Diagnostic,
-    InterfaceLanguageError,
     OptionsError,
     RenderError,
     StatementError,
@@ -75,6 +74,7 @@ class Rendered:
     filename: str
     fallbacks: tuple[Fallback, ...]
     warnings: tuple[Diagnostic, ...]
+    interface_fallbacks: tuple[InterfaceFallback, ...] = ()
 
     def report(self) -> dict[str, Any]:
         """The JSON report (``Accept: application/json``), the file as base64."""
@@ -82,6 +82,8 @@ class Rendered:
                 "lang": self.lang, "filename": self.filename,
                 "fallbacks": [{"line": f.line, "role": f.role, "msgid": f.msgid,
                                "reason": f.reason} for f in self.fallbacks],
+                "interface_fallbacks": [{"what": f.what, "lang": f.lang, "reason": f.reason}
+                                        for f in self.interface_fallbacks],
                 "warnings": [diagnostic_entry(w) for w in self.warnings],
                 "data": base64.b64encode(self.data).decode("ascii")}
 
@@ -166,9 +168,6 @@ def _edition(request: RenderRequest, folder: Path | None) -> Edition:
     except OptionsError as exc:
         raise Problem(422, "invalid-request", "The language is not a BCP 47 tag",
                       exc.message, error_entries(exc, path="lang")) from None
-    except InterfaceLanguageError as exc:
-        raise Problem(422, "invalid-request", "No interface strings for this language",
-                      exc.message, error_entries(exc, path="lang")) from None
     except CatalogError as exc:
         entries = error_entries(exc)
         raise Problem(422, "catalog-error", "The catalog cannot be used",
@@ -203,4 +202,4 @@ def render_request(request: RenderRequest,
     ext = request.format
     return Rendered(data, request.format, edition.lang,
                     f"{edition.statement.slug}.{edition.lang}.{ext}", edition.fallbacks,
-                    tuple(edition.statement.warnings))
+                    tuple(edition.statement.warnings), edition.interface_fallbacks)
