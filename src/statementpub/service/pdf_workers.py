@@ -7,6 +7,10 @@ server, which runs threads; each imports WeasyPrint and parses the print
 stylesheets once, and is replaced after :data:`TASKS_PER_WORKER` renders, so
 that memory does not creep up over a long run.
 
+Each worker asks for SIGTERM when its parent (the fork server, which exits
+when the server does) dies (:func:`~statementpub.processes.ask_for_parent_death_signal`),
+so a server killed with SIGKILL leaves no worker behind.
+
 The workers run at a lower scheduling priority than the server (``nice``), so
 that HTML answers stay fast on a busy machine while PDFs are made.
 
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError
+from ..processes import ask_for_parent_death_signal
 from ..render.formats import pdf_bytes
 
 __all__ = ["TASKS_PER_WORKER", "PdfWorkers", "RenderTimeout"]
@@ -62,6 +67,8 @@ def _init_worker(nice: int) -> None:
         except OSError:
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    # die with the fork server, which exits with the server (as a build's workers do)
+    ask_for_parent_death_signal(signal.SIGTERM)
     signal.signal(signal.SIGALRM, _on_alarm)
     prepare()
     _cache = {}
