@@ -109,17 +109,19 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 #: The layers of docs/ARCHITECTURE.md, lowest first: a module imports only
 #: modules of its own layer or lower ones (cli -> build -> api -> render ->
-#: edition -> units and catalogs -> loader -> model). Every module is placed.
+#: edition -> units and catalogs -> loader -> model; the render service and the
+#: preview sit between the build and the CLI). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("errors", "text", "langtags", "resources", "fonts", "options", "model", "images",
               "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes"),
-    "loader": ("frontmatter", "markdown", "signatories_csv", "loader"),
+    "loader": ("frontmatter", "markdown", "signatories_csv", "loader", "schema"),
     "units and catalogs": ("units", "catalogs", "coverage", "translate", "i18n",
                            "extract_ui"),
     "edition": ("edition",),
     "render": ("render",),
     "api": ("api",),
     "build": ("build", "check", "intake"),
+    "service": ("service", "preview"),
     "cli": ("cli", "__main__", ""),
 }
 

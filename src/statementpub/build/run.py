@@ -16,6 +16,7 @@ rendered (:mod:`.write`):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,8 @@ STAGES = ("loaded", "editions", "planned", "rendering", "rendered", "writing", "
 
 def _run(sources: Sequence[str | Path | Statement], options: Options,
          progress: Callable[[Progress], None] | None,
-         stage: Callable[[str], None] | None = None) -> list[BatchResult]:
+         stage: Callable[[str], None] | None = None,
+         given: Executor | None = None) -> list[BatchResult]:
     def at(name: str) -> None:
         if stage is not None:
             stage(name)
@@ -200,12 +202,15 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
         if pdf_items:
             from ..render.pdf import prepare
 
-            pooled = workers_ > 1 and len(pdf_items) > 1
+            pooled = given is None and workers_ > 1 and len(pdf_items) > 1
             try:
-                prepare(stylesheets=not pooled)
+                if given is None:
+                    prepare(stylesheets=not pooled)
             except Exception:  # noqa: BLE001 - each PDF then fails with its PdfRenderError
                 pooled = False
-            if pooled:
+            if given is not None:
+                executor = given
+            elif pooled:
                 executor = workers.pool(min(workers_, len(pdf_items)))
                 executor.submit(int)  # forks the workers now, not at the first PDF
         # 3. the HTML editions, at once.
@@ -269,11 +274,11 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
             at("rendering")
         collect_epubs(wait=True)
     except BaseException:
-        if executor is not None:
+        if executor is not None and executor is not given:
             workers.stop_workers(executor)
         raise
     finally:
-        if executor is not None:
+        if executor is not None and executor is not given:
             executor.shutdown(wait=True, cancel_futures=True)
         if batch is not None:
             batch.close()
@@ -299,6 +304,7 @@ def build(
     interface_catalogs: str | Path | None = None,
     fonts: Iterable[str | Path] = (),
     options: Options | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build the editions of one statement and write them to ``out_dir``.
 
@@ -328,6 +334,10 @@ def build(
         shipped font has (CJK and other scripts), last in every font stack.
     :param options: all of the above as one :class:`~statementpub.Options`
         (then leave the other keywords at their defaults).
+    :param executor: a :class:`concurrent.futures.Executor` to render the PDFs in
+        instead of the build's own worker processes (``jobs`` is then unused), such
+        as a Dask cluster's ``Client.get_executor()``; it is neither started nor
+        shut down here. The bytes are the same.
     :returns: a :class:`BuildReport`; ``rebuilt`` and ``up_to_date`` say which
         files were rendered.
     :raises OptionsError: an unknown format, ``jobs`` < 1, ``min_coverage`` outside
@@ -348,7 +358,7 @@ def build(
                       interface_catalogs=Path(interface_catalogs) if interface_catalogs
                       is not None else None,
                       fonts=tuple(Path(f) for f in fonts))
-    (result,) = _run([source], chosen, progress=None)
+    (result,) = _run([source], chosen, progress=None, given=executor)
     if result.error is not None:
         raise result.error
     assert result.report is not None
@@ -370,6 +380,7 @@ def build_many(
     options: Options | None = None,
     progress: Callable[[Progress], None] | None = None,
     stage: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[BatchResult]:
     """Build several statements into one folder, as :func:`build` does each; a statement
     that fails does not stop the others (its error is in its result). The PDFs of all
@@ -384,6 +395,7 @@ def build_many(
         files written, the manifest not yet updated), ``written``. A stage may be
         reached several times (once per statement). The command line's test hook
         (``STATEMENTPUB_PAUSE_AT``, docs/coordinators.md) uses it.
+    :param executor: as for :func:`build`: where the PDFs of every statement are made.
     :returns: one :class:`BatchResult` per source, in the order given.
     :raises OptionsError: an unknown format, ``jobs`` < 1, options and keywords mixed.
     """
@@ -393,7 +405,7 @@ def build_many(
                       interface_catalogs=Path(interface_catalogs) if interface_catalogs
                       is not None else None,
                       fonts=tuple(Path(f) for f in fonts))
-    return _run(list(sources), chosen, progress=progress, stage=stage)
+    return _run(list(sources), chosen, progress=progress, stage=stage, given=executor)
 
 
 def _tuple(values: Iterable[str] | None) -> tuple[str, ...] | None:

@@ -27,6 +27,7 @@ from .commands import (
     update_command,
 )
 from .parser import build_options, make_parser
+from .service_commands import COMMANDS, run_command
 
 __all__ = ["main"]
 
@@ -42,8 +43,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     if args.command == "build":
-        return run_build(args.sources, options=build_options(args), stream=err)
+        return run_build(args.sources, options=build_options(args), stream=err,
+                         json_stream=out if args.json else None)
     try:
+        if args.command in COMMANDS:
+            return run_command(args, out, err)
         if args.command == "check":
             return check_command(args, out)
         if args.command == "extract":

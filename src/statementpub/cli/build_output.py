@@ -15,6 +15,7 @@ Only this command reads the variable; the library never does.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..build import BatchResult, BuildReport, Progress, build_many, find_sources
+from ..build.json_report import JSON_VERSION, results_json
 from ..coverage import percent_shown
 from ..errors import StatementpubError
 from ..options import Options
@@ -185,15 +187,42 @@ def describe(report: BuildReport) -> list[str]:
     return lines
 
 
-def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO) -> int:
+def _print_json(document: dict[str, Any], stream: TextIO | None) -> None:
+    if stream is not None:
+        stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        stream.flush()
+
+
+def _stopped_json(message: str) -> dict[str, Any]:
+    """The ``--json`` document of a build stopped by Ctrl-C or SIGTERM."""
+    return {"version": JSON_VERSION, "ok": False, "statements": [],
+            "diagnostics": [{"path": None, "line": 0, "column": 0, "severity": "error",
+                             "message": message}]}
+
+
+def _error_json(exc: StatementpubError) -> dict[str, Any]:
+    """The ``--json`` document of a build that could not start (no statement built)."""
+    return {"version": JSON_VERSION, "ok": False, "statements": [],
+            "diagnostics": [{"path": d.path, "line": d.line, "column": d.column,
+                             "severity": d.severity, "message": d.message}
+                            for d in exc.diagnostics]
+            or [{"path": None, "line": 0, "column": 0, "severity": "error",
+                 "message": exc.message}]}
+
+
+def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO,
+              json_stream: TextIO | None = None) -> int:
     """``statementpub build``: build every statement, show progress on a terminal, print
     errors, notes and a summary table to ``stream``; 0, or 1 if any statement failed,
-    130 when interrupted (Ctrl-C), 143 when stopped by SIGTERM."""
+    130 when interrupted (Ctrl-C), 143 when stopped by SIGTERM. With ``json_stream``
+    (``--json``), the report (:func:`statementpub.build.json_report.results_json`) is
+    printed there too."""
     try:
         paths = find_sources(sources)
     except StatementpubError as exc:
         for line in exc.lines():
             print(line, file=stream)
+        _print_json(_error_json(exc), json_stream)
         return 1
     quiet = options.quiet
     display = ProgressDisplay(stream) if not quiet and _isatty(stream) else None
@@ -206,16 +235,19 @@ def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO) -> i
             display.clear()
         for line in exc.lines():
             print(line, file=stream)
+        _print_json(_error_json(exc), json_stream)
         return 1
     except KeyboardInterrupt:
         if display:
             display.clear()
         print("interrupted: previous outputs are intact", file=stream)
+        _print_json(_stopped_json("interrupted: previous outputs are intact"), json_stream)
         return 130
     except _Terminated:
         if display:
             display.clear()
         print("terminated: previous outputs are intact", file=stream)
+        _print_json(_stopped_json("terminated: previous outputs are intact"), json_stream)
         return 143
     if display:
         display.clear()
@@ -228,4 +260,6 @@ def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO) -> i
                 print(line, file=stream)
     if not quiet and len(results) > 1:
         print(summary_table(results), file=stream)
+    if json_stream is not None:
+        _print_json(results_json(results), json_stream)
     return 0 if all(r.ok for r in results) else 1

@@ -13,6 +13,7 @@ from typing import Any
 from .. import __version__
 from ..model import KINDS
 from ..options import DEFAULT_OPTIONS, FORMATS, Options
+from .service_commands import add_commands
 
 __all__ = ["build_options", "make_parser"]
 
@@ -83,6 +84,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--font", action=_Repeatable, dest="fonts", metavar="FILE", type=Path,
                    help="a font file (.ttf, .otf, .woff, .woff2) for characters no shipped "
                         "font has, such as CJK (repeatable); embedded in the outputs")
+    p.add_argument("--json", action="store_true",
+                   help="print the build report as JSON on standard output, for tools")
     p.set_defaults(**DEFAULT_OPTIONS)
 
     p = sub.add_parser("extract", help="write the translation template (.pot) of a statement")
@@ -151,6 +154,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, metavar="FILE", default=Path("signatories.csv"),
                    help="where to write (default: ./signatories.csv)")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    add_commands(sub)  # schema, serve, preview
     return parser
 
 
