@@ -202,8 +202,9 @@ def test_too_large_a_file(folder: Path) -> None:
 
 
 def test_missing_file_and_folder(folder: Path) -> None:
-    with pytest.raises(StatementError, match="cannot read the file"):
+    with pytest.raises(StatementError, match="no such file") as info:
         load_statement(folder / "nothing.md")
+    assert str(info.value) == f"{folder / 'nothing.md'}: error: no such file"
     with pytest.raises(StatementError, match="is a folder"):
         load_statement(folder)
 

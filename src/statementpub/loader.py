@@ -444,6 +444,8 @@ def _read_source(source: Path, display: str) -> bytes:
             raise too_large(str(info.st_size))
         with source.open("rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
+    except FileNotFoundError:
+        raise StatementError.single("no such file", path=display) from None
     except OSError as exc:
         raise StatementError.single(f"cannot read the file: {exc.strerror or exc}",
                                     path=display) from None

@@ -47,6 +47,7 @@ class Job:
     error: StatementpubError | None = None
     #: ``strict``: the editions refused for their fallbacks (the others are written)
     refused: StrictBuildError | None = None
+    refused_editions: list[Edition] = field(default_factory=list)
     pending: int = 0
     finished: bool = False
     result: BatchResult | None = None
@@ -86,7 +87,7 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
                 f"strict build refused: {len(statement.warnings)} warning(s)",
                 diagnostics=[Diagnostic(d.message, d.path, d.line, d.column, "error", d.field)
                              for d in statement.warnings])
-        problems = [Diagnostic(f"[{edition.lang}] {fb.role} not translated ({fb.reason}): "
+        problems = [Diagnostic(f"[{edition.lang}] {fb.role}: {fb.reason}; "
                                f"the {edition.lang} edition is not built", where, fb.line)
                     for edition in job.editions for fb in edition.fallbacks]
         if problems:
@@ -94,7 +95,8 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
                               if fb_edition.fallbacks})
             job.refused = StrictBuildError(
                 f"strict build refused the {', '.join(refused)} edition(s): "
-                f"{len(problems)} fallback(s)", diagnostics=problems)
+                f"{len(problems)} passage(s) in the source language", diagnostics=problems)
+            job.refused_editions = [e for e in job.editions if e.fallbacks]
             job.editions = [e for e in job.editions if not e.fallbacks]
     inputs = statement_inputs(statement, memo)
     langs_built = [e.lang for e in job.editions]

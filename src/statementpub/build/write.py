@@ -62,5 +62,7 @@ def write_outputs(job: Job, out: Path) -> BuildReport:
             edition.lang, tuple(o.path for o in mine), edition.fallbacks, edition.catalog_path,
             rebuilt=tuple(o.path for o in mine if o.stale),
             up_to_date=tuple(o.path for o in mine if not o.stale)))
+    refused = tuple(EditionReport(edition.lang, (), edition.fallbacks, edition.catalog_path)
+                    for edition in job.refused_editions)
     return BuildReport(statement.path or Path("<statement>"), statement.slug, tuple(editions),
-                       statement.warnings)
+                       statement.warnings, refused)
