@@ -163,6 +163,7 @@ def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO) -> i
         if not quiet and result.report is not None:
             for line in describe(result.report):
                 print(line, file=stream)
-    if not quiet:
+    # a single statement stopped by its errors has nothing to tabulate: the errors say it
+    if not quiet and (len(results) > 1 or any(r.report is not None for r in results)):
         print(summary_table(results, out_dir=options.out_dir), file=stream)
     return 0 if all(r.ok for r in results) else 1
