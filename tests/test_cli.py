@@ -72,7 +72,9 @@ def test_strict_build_of_one_statement_says_what_it_wrote_and_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write_statement(tmp_path / "water", partial())
     out = tmp_path / "dist"
-    assert main(["build", str(source), "--strict", "--format", "html", "--out", str(out)]) == 1
+    # --min-coverage 0: the partial catalog is an edition (below the threshold it is not built)
+    assert main(["build", str(source), "--strict", "--format", "html", "--out", str(out),
+                 "--min-coverage", "0"]) == 1
     err = capsys.readouterr().err.splitlines()
     # one error per passage, each reason said once
     assert err[:2] == [
@@ -96,7 +98,8 @@ def test_strict_build_of_one_statement_says_what_it_wrote_and_refused(
 
 def test_a_strict_refusal_keeps_the_report_of_what_was_written(tmp_path: Path) -> None:
     source = write_statement(tmp_path / "water", partial())
-    (result,) = build_many([source], out_dir=tmp_path / "dist", formats=["html"], strict=True)
+    (result,) = build_many([source], out_dir=tmp_path / "dist", formats=["html"], strict=True,
+                           min_coverage=0)
     assert not result.ok and isinstance(result.error, StrictBuildError)
     assert result.report is not None
     assert [(e.lang, [p.name for p in e.files]) for e in result.report.editions] == [
@@ -110,7 +113,8 @@ def test_notes_name_the_statement_path_and_say_passages(
     folder = tmp_path / "batch"
     first = write_statement(folder / "alpha", partial())
     second = write_statement(folder / "beta", SPANISH)
-    assert main(["build", str(folder), "--format", "html", "--out", str(tmp_path / "d")]) == 0
+    assert main(["build", str(folder), "--format", "html", "--out", str(tmp_path / "d"),
+                 "--min-coverage", "0"]) == 0
     err = capsys.readouterr().err
     assert (f"{first}:8: note: [es] Heading, level 2 shown in the source language: "
             "untranslated (empty msgstr)") in err
@@ -179,7 +183,8 @@ def test_update_counts_as_status_does(tmp_path: Path,
                                        "2 untranslated, 1 unusable, 0 obsolete\n")
     assert main(["status", str(source)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[1].split() == ["es", "2", "0", "2", "1", "0", "40.0%"]
+    # units, words, word coverage and whether it would be published (the threshold is 80%)
+    assert out[1].split() == ["es", "2", "0", "2", "1", "0", "2/5", "12/24", "50.0%", "no"]
     # the passages name the source and the catalog as given on the command line
     assert out[2] == f"{source}:8: [es] Heading, level 2: untranslated (empty msgstr) " \
                      f"({catalog}:{out[2].rsplit(':', 1)[1]}"
