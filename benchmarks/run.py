@@ -40,7 +40,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "safe-third-country" / "statement.md"
+CORPUS = (Path(os.environ.get("STATEMENTPUB_CORPUS") or ROOT.parent / "shared" / "corpus")
+          / "safe-third-country" / "statement.md")
 PYTHON = Path(sys.executable)
 BIN = PYTHON.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -1,22 +1,52 @@
-"""Shared fixtures: the shared corpus (read in place, never copied) and built editions."""
+"""Shared fixtures: the shared corpus (read in place, never copied), built editions, and
+timings reported in pytest's terminal summary.
+
+The corpus is ``../shared/corpus`` beside the clone, or the folder named by the
+environment variable ``STATEMENTPUB_CORPUS``; the tests that need it are skipped
+when it is absent.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("STATEMENTPUB_CORPUS") or ROOT.parent / "shared" / "corpus")
 CORPUS_STATEMENT = CORPUS / "safe-third-country" / "statement.md"
+CORPUS_SKIP = (f"{os.environ.get('STATEMENTPUB_CORPUS') or '../shared/corpus'} is absent "
+               "(set STATEMENTPUB_CORPUS to the corpus folder to run these tests)")
 EXAMPLES = ROOT / "examples"
 
 
 def corpus_statement() -> Path:
     if not CORPUS_STATEMENT.is_file():
-        pytest.skip("../shared/corpus is absent")
+        pytest.skip(CORPUS_SKIP)
     return CORPUS_STATEMENT
+
+
+_TIMINGS = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report_timing(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Record a line (a timing) for the "statementpub timings" section that pytest
+    prints in its terminal summary, instead of printing in the middle of the
+    progress output."""
+    return request.config.stash.setdefault(_TIMINGS, []).append
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
+                            exitstatus: int, config: pytest.Config) -> None:
+    lines = config.stash.get(_TIMINGS, [])
+    if lines:
+        terminalreporter.section("statementpub timings")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def example_statements() -> list[Path]:

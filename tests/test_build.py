@@ -285,10 +285,14 @@ def test_batch_results_in_order_with_the_error(tmp_path: Path) -> None:
     assert [r.ok for r in results] == [False, True]
     assert isinstance(results[0].error, StatementError)
     assert results[1].report is not None and names(results[1].report.rebuilt) == ["good.en.html"]
-    table = summary_table(results)
-    assert table.splitlines()[0].split() == ["statement", "languages", "files", "fallbacks",
-                                             "status"]
-    assert "FAILED" in table and "built" in table
+    table = summary_table(results, out_dir=tmp_path / "dist").splitlines()
+    assert table[0].split() == ["statement", "lang", "files", "passages", "in", "source",
+                                "language", "result"]
+    # no date, no body: two errors
+    assert table[2].split() == [str(bad), "-", "-", "-", "FAILED", "(2", "errors)"]
+    assert table[3].split() == [str(good), "en", "html", "0", "written"]
+    assert table[4] == (f"statements: 1 succeeded, 1 failed; editions: 1 ready in "
+                        f"{tmp_path / 'dist'}{os.sep}, 0 refused")
 
 
 class _Terminal(io.StringIO):
@@ -307,9 +311,9 @@ def test_progress_only_on_a_terminal(tmp_path: Path, tty: bool, quiet: bool,
     assert status == 0
     text = stream.getvalue()
     assert ("\r[" in text) is shown
-    # one statement: its lines say it all, no summary table (that is for batches)
-    assert "statement " not in text
-    assert ("en: fully translated; wrote" in text) is (not quiet)
+    # one statement has its table too; --quiet prints errors only
+    assert ("statements: 1 succeeded, 0 failed; editions: 1 ready" in text) is (not quiet)
+    assert (f"{source}  en    html   0" in text) is (not quiet)
 
 
 def test_cli_build_of_a_missing_path_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -36,4 +36,4 @@ def test_check_counts_fallbacks_without_failing(tmp_path: Path,
     assert main(["check", str(tmp_path / "statement.md"), "--lang", "es"]) == 0
     out = capsys.readouterr().out
     assert "es: no findings" in out
-    assert "1 unit(s) shown in the source language" in out
+    assert "1 passage(s) shown in the source language" in out

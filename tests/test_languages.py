@@ -388,7 +388,7 @@ def test_a_fresh_catalog_is_not_published(river: Path, tmp_path: Path) -> None:
         "river.en.epub", "river.en.html", "river.en.pdf"]
     assert 'hreflang="mam"' not in (out / "river.en.html").read_text(encoding="utf-8")
     lines = [line for line in err.splitlines() if "mam" in line]
-    assert lines == [("statement.md: note: [mam] translation in progress, not published: "
+    assert lines == [(f"{river}: note: [mam] translation in progress, not published: "
                       "0.0% of words (0/26), 0/5 units translated, below 80.0% "
                       "(--min-coverage)")]
     report = statementpub.build(river, out_dir=tmp_path / "api", formats=["html"])

@@ -205,8 +205,9 @@ def test_too_large_a_file(folder: Path) -> None:
 
 
 def test_missing_file_and_folder(folder: Path) -> None:
-    with pytest.raises(StatementError, match="cannot read the file"):
+    with pytest.raises(StatementError, match="no such file") as info:
         load_statement(folder / "nothing.md")
+    assert str(info.value) == f"{folder / 'nothing.md'}: error: no such file"
     with pytest.raises(StatementError, match="is a folder"):
         load_statement(folder)
 
@@ -347,18 +348,21 @@ def test_plain_text_is_kept_as_written(folder: Path) -> None:
     assert next(iter_units(statement)).msgid == "Why <b> is *not* bold & never will be"
 
 
-@pytest.mark.parametrize(("block", "texts"), [
-    pytest.param("|\n  One\n  two.\n\n  Three.\n", ["One two.", "Three."], id="literal"),
+@pytest.mark.parametrize(("block", "texts", "lines"), [
+    pytest.param("|\n  One\n  two.\n\n  Three.\n", ["One two.", "Three."], [4, 8],
+                 id="literal"),
     pytest.param("|\n  One.\n\n\n  Two.\n   \n  Three.\n", ["One.", "Two.", "Three."],
-                 id="literal, several and white-space blank lines"),
-    pytest.param(">\n  One\n  two.\n\n  Three.\n", ["One two. Three."], id="folded"),
-    pytest.param("The lede in one line.\n", ["The lede in one line."], id="plain"),
+                 [4, 8, 10], id="literal, several and white-space blank lines"),
+    pytest.param(">\n  One\n  two.\n\n  Three.\n", ["One two. Three."], [4], id="folded"),
+    pytest.param("The lede in one line.\n", ["The lede in one line."], [4], id="plain"),
 ])
-def test_summary_paragraphs(folder: Path, block: str, texts: list[str]) -> None:
+def test_summary_paragraphs(folder: Path, block: str, texts: list[str],
+                            lines: list[int]) -> None:
     source = MINIMAL.replace("date: 2018-09-20\n", f"date: 2018-09-20\nsummary: {block}")
     statement = load_statement(_write(folder, source))
     assert [p.text for p in statement.summary] == texts
-    assert {p.line for p in statement.summary} == {4}  # the line of the key
+    # the first at the line of the key, each later one where its own text starts
+    assert [p.line for p in statement.summary] == lines
 
 
 @pytest.mark.parametrize(("folder_name", "file_name", "slug"), [
@@ -584,7 +588,7 @@ EXPECTED_UNITS = [
     ("The river", 2, "Title", False),
     ("A *shared* river", 4, "Subtitle", True),
     ("First.", 5, "Summary paragraph", True),
-    ("Second, [with a link](https://example.org).", 5, "Summary paragraph", True),
+    ("Second, [with a link](https://example.org).", 8, "Summary paragraph", True),
     ("Full letter", 10, "Link label", False),
     ("River Commons", 13, "Publisher name", False),
     ("A blue wave", 16, "Logo alternative text", False),
@@ -613,6 +617,25 @@ def test_units_in_document_order(folder: Path) -> None:
     heading = statement.body.blocks[0]
     assert isinstance(heading, Heading)
     assert (heading.id, heading.classes) == ("demands", ("wide",))
+
+
+@pytest.mark.parametrize(("summary", "lines"), [
+    # a literal block: one blank line between paragraphs (line 4 is the key)
+    ("summary: |\n  First,\n  one paragraph.\n\n  Second.\n\n\n  Third.\n", [4, 8, 11]),
+    # plain and quoted values: a blank line is a line feed of the value, two part paragraphs
+    ("summary: First,\n  one paragraph.\n\n\n  Second.\n", [4, 8]),
+    ("summary:\n  First.\n\n\n  Second.\n", [4, 8]),
+    ('summary: "First.\n\n\n  Second."\n', [4, 7]),
+    # a folded block with one blank line is one paragraph
+    ("summary: >\n  Only\n\n  one.\n", [4]),
+    # paragraphs written as escapes: the source shows no line of their own
+    ('summary: "First.\\n\\nSecond."\n', [4, 4]),
+])
+def test_each_summary_paragraph_names_the_line_where_it_starts(
+        folder: Path, summary: str, lines: list[int]) -> None:
+    source = f"---\ntitle: T\ndate: {DATE}\n{summary}---\n\nBody.\n"
+    statement = load_statement(_write(folder, source))
+    assert [u.line for u in iter_units(statement) if u.role == "Summary paragraph"] == lines
 
 
 def test_footnote_units_come_where_the_footnote_is_written(folder: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS_STATEMENT, example_statements, normalize_html
+from .conftest import CORPUS_SKIP, CORPUS_STATEMENT, example_statements, normalize_html
 
 EDITIONS = [("safe-third-country", lang) for lang in ("en", "es")]
 
@@ -40,7 +40,7 @@ def dist(request: pytest.FixtureRequest) -> Path:
     slug = request.node.callspec.params["slug"]
     if slug == "safe-third-country":
         if not CORPUS_STATEMENT.is_file():
-            pytest.skip("../shared/corpus is absent")
+            pytest.skip(CORPUS_SKIP)
         return request.getfixturevalue("corpus_dist")
     return request.getfixturevalue("example_dist")
 

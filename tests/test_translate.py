@@ -63,9 +63,11 @@ def write(folder: Path, text: str, name: str = "statement.md") -> Path:
 
 
 def msgfmt_check(path: Path) -> None:
+    """``msgfmt --check`` accepts the file and says nothing: no header warning either."""
     result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
 
 
 def msgmerge(catalog: Path, template: Path) -> bytes:
@@ -211,6 +213,83 @@ def test_corpus_extract_gives_the_msgids_of_the_spanish_catalog() -> None:
     assert [e.msgid for e in pot] == [e.msgid for e in es if not e.obsolete]
 
 
+@needs_gettext
+def test_msgfmt_check_is_silent_on_every_catalog_the_tool_writes(tmp_path: Path) -> None:
+    """Issue 16: templates, new catalogs, updated catalogs (one whose header lacks the
+    translator's fields, one copied from the template by hand) and the interface
+    template all pass ``msgfmt --check`` without a warning."""
+    from statementpub.i18n import extract_ui
+
+    source = write(tmp_path / "water", HEAD + "## What we ask\n\nKeep the river *public*.\n")
+    assert main(["extract", str(source)]) == 0
+    template = source.with_suffix(".pot")
+    # a hand-made catalog with a bare header, as translators sometimes send
+    bare = source.with_name("statement.es.po")
+    bare.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    'msgid "Water is a right"\nmsgstr "El agua es un derecho"\n',
+                    encoding="utf-8")
+    shutil.copy(template, source.with_name("statement.fr.po"))  # copied by hand
+    assert main(["update", str(source), "--lang", "es", "--lang", "fr", "--lang", "pt-BR",
+                 "--lang", "ar"]) == 0
+    extract_ui(tmp_path / "statementpub.pot")
+    written = [template, *sorted(source.parent.glob("*.po")), tmp_path / "statementpub.pot"]
+    assert [p.name for p in written] == [
+        "statement.pot", "statement.ar.po", "statement.es.po", "statement.fr.po",
+        "statement.pt-BR.po", "statementpub.pot"]
+    for path in written:
+        msgfmt_check(path)
+    headers = {p.name: polib.pofile(str(p)).metadata for p in written}
+    assert headers["statement.pot"]["Language"] == "en"  # the msgids' language
+    assert headers["statement.pot"]["POT-Creation-Date"] == "2024-03-01 00:00+0000"
+    for name, lang in (("statement.ar.po", "ar"), ("statement.es.po", "es"),
+                       ("statement.pt-BR.po", "pt_BR")):
+        header = headers[name]
+        assert header["Language"] == lang
+        # msginit --no-translator's values; the date is the template's, not the clock's
+        assert (header["PO-Revision-Date"], header["Last-Translator"],
+                header["Language-Team"]) == ("2024-03-01 00:00+0000",
+                                             "Automatically generated", "none")
+        assert header["Plural-Forms"] == plural_forms(lang.replace("_", "-"))
+    # the copy of the template is French now, its empty fields left to the editor
+    assert headers["statement.fr.po"]["Language"] == "fr"
+    assert headers["statement.fr.po"]["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    # the bare catalog keeps its translation
+    assert polib.pofile(str(bare)).find("Water is a right").msgstr == "El agua es un derecho"
+
+
+def test_update_keeps_the_translators_header_fields_and_regional_language(
+        tmp_path: Path) -> None:
+    source = write(tmp_path / "water", HEAD + "Keep the river public.\n")
+    catalog = source.with_name("statement.es.po")
+    catalog.write_text('msgid ""\nmsgstr ""\n"PO-Revision-Date: 2024-05-02 10:00+0200\\n"\n'
+                       '"Last-Translator: Ana Pérez <ana@example.org>\\n"\n'
+                       '"Language-Team: Spanish <es@example.org>\\n"\n'
+                       '"Language: es_MX\\n"\n'
+                       '"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+    merged = update_catalog(load_statement(source), catalog, lang="es").metadata
+    assert (merged["PO-Revision-Date"], merged["Last-Translator"], merged["Language-Team"],
+            merged["Language"]) == ("2024-05-02 10:00+0200", "Ana Pérez <ana@example.org>",
+                                    "Spanish <es@example.org>", "es_MX")
+
+
+def test_a_translation_equal_to_its_source_is_a_translation(tmp_path: Path) -> None:
+    """A name or a cell that reads the same in both languages ("Río Vivo", "No",
+    "Total") is translated when its msgstr repeats the msgid: it counts as translated
+    and the edition shows it in the edition's language, not marked as English."""
+    source = write(tmp_path / "water", HEAD + "## Mercado Libre\n\nThe river is public.\n")
+    catalog = source.with_name("statement.es.po")
+    catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                       '"Language: es\\n"\n\n'
+                       'msgid "Water is a right"\nmsgstr "El agua es un derecho"\n\n'
+                       'msgid "Mercado Libre"\nmsgstr "Mercado Libre"\n\n'
+                       'msgid "The river is public."\nmsgstr "El río es público."\n',
+                       encoding="utf-8")
+    (es,) = catalog_status(load_statement(source), ["es"])
+    assert (es.translated, es.untranslated, es.problems) == (3, 0, ())
+    html = render_html(load_statement(source), lang="es")
+    assert '<h2 id="mercado-libre">Mercado Libre</h2>' in html
+
+
 @pytest.mark.corpus
 @needs_gettext
 def test_corpus_update_leaves_the_spanish_catalog_unchanged(tmp_path: Path) -> None:
@@ -225,10 +304,16 @@ def test_corpus_update_leaves_the_spanish_catalog_unchanged(tmp_path: Path) -> N
     after = entries(after_path.read_bytes(), tmp_path)
     assert [e[:6] for e in after] == [e[:6] for e in before]
     msgfmt_check(after_path)
-    # and it is what msgmerge makes of the same catalog and template
+    # and it is what msgmerge makes of the same catalog and template, plus the header
+    # fields gettext expects that the hand-made catalog lacks (msgfmt --check warns
+    # on each), with msginit's values for a catalog without a named translator
     assert main(["extract", str(folder / "statement.md")]) == 0
-    assert after_path.read_bytes() == msgmerge(source.with_name("statement.es.po"),
-                                               folder / "statement.pot")
+    added = (b'"PO-Revision-Date: 2018-09-20 00:00+0000\\n"\n'
+             b'"Last-Translator: Automatically generated\\n"\n'
+             b'"Language-Team: none\\n"\n')
+    merged = msgmerge(source.with_name("statement.es.po"), folder / "statement.pot")
+    creation = b'"POT-Creation-Date: 2018-09-20 00:00+0000\\n"\n'
+    assert after_path.read_bytes() == merged.replace(creation, creation + added, 1)
     # a second update changes nothing
     mtime = after_path.stat().st_mtime_ns
     assert main(["update", str(folder / "statement.md"), "--lang", "es"]) == 0

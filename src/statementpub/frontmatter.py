@@ -28,6 +28,9 @@ class YScalar:
     value: str
     line: int
     plain: bool  # written without quotes or block indicator
+    #: for a value of several paragraphs (parts of the parsed value separated by a
+    #: blank line), the file line where each paragraph's text starts; () otherwise
+    paragraph_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,8 @@ YValue = YScalar | YSeq | YMap
 
 
 class _Reader:
-    def __init__(self, path: str | None, first_line: int) -> None:
+    def __init__(self, path: str | None, first_line: int, text: str = "") -> None:
+        self.text = text
         self.path = path
         self.first_line = first_line
         self.diagnostics: list[Diagnostic] = []
@@ -67,6 +71,26 @@ class _Reader:
 
     def line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + self.first_line
+
+    def paragraph_lines(self, node: yaml.ScalarNode) -> tuple[int, ...]:
+        """Where each paragraph of a scalar starts, read from its source text. In a
+        literal block (``|``) one blank line separates paragraphs; in every other
+        style a blank line is one line feed of the value, so two do."""
+        raw = self.text[node.start_mark.index:node.end_mark.index].split("\n")
+        first = self.line(node)
+        if node.style in ("|", ">"):  # the text starts below the indicator
+            raw, first = raw[1:], first + 1
+        needed = 1 if node.style == "|" else 2
+        starts: list[int] = []
+        blanks = needed
+        for number, text in enumerate(raw, first):
+            if not text.strip():
+                blanks += 1
+                continue
+            if blanks >= needed:
+                starts.append(number)
+            blanks = 0
+        return tuple(starts)
 
     def error(self, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(message, self.path, line))
@@ -80,7 +104,9 @@ class _Reader:
             raise _TooLarge(self.line(node), f"front matter is nested deeper than {MAX_DEPTH}")
         if isinstance(node, yaml.ScalarNode):
             plain = node.style is None
-            return YScalar(str(node.value), self.line(node), plain)
+            value = str(node.value)
+            paragraphs = self.paragraph_lines(node) if "\n" in value.strip() else ()
+            return YScalar(value, self.line(node), plain, paragraphs)
         if isinstance(node, yaml.SequenceNode):
             return YSeq(tuple(self.convert(item, depth + 1) for item in node.value),
                         self.line(node))
@@ -147,7 +173,7 @@ def read_front_matter(
 
     Returns the value tree (``None`` when it could not be read) and diagnostics.
     """
-    reader = _Reader(path, first_line)
+    reader = _Reader(path, first_line, text)
     try:
         node = yaml.compose(text, Loader=yaml.BaseLoader)  # noqa: S506 - base loader: no tags
     except RecursionError:

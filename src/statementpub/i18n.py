@@ -372,7 +372,9 @@ def extract_ui(output: Path | None = None) -> bytes:
         "PO-Revision-Date": "",
         "Last-Translator": "",
         "Language-Team": "",
-        "Language": "",
+        # the msgids' language: msgfmt --check warns on an empty one; msginit, Poedit
+        # and Weblate set the translation's own when they make a catalog from this
+        "Language": "en",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",

@@ -256,11 +256,18 @@ def _check_statement(
         subtitle = c.inline_markdown(subtitle_text, "subtitle", ln("subtitle"))
 
     summary: list[Inline] = []
-    summary_text = c.text(root.get("summary"), "summary", line=ln("summary"))
+    summary_node = root.get("summary")
+    summary_text = c.text(summary_node, "summary", line=ln("summary"))
     if summary_text is not None:
-        for number, para in enumerate(re.split(r"\n[ \t]*\n", summary_text.strip())):
-            if para.strip():
-                summary.append(c.inline_markdown(para, f"summary[{number}]", ln("summary")))
+        paragraphs = [para for para in re.split(r"\n[ \t]*\n", summary_text.strip())
+                      if para.strip()]
+        # The first paragraph is at the key's line, as every front-matter value; each
+        # later one at the line where its text starts (when the source shows it).
+        starts = summary_node.paragraph_lines if isinstance(summary_node, YScalar) else ()
+        lines = ([ln("summary"), *starts[1:]] if len(starts) == len(paragraphs)
+                 else [ln("summary")] * len(paragraphs))
+        for number, (para, line) in enumerate(zip(paragraphs, lines, strict=True)):
+            summary.append(c.inline_markdown(para, f"summary[{number}]", line))
 
     publisher = None
     pub = c.mapping(root.get("publisher"), "publisher", ln("publisher"))
@@ -597,6 +604,8 @@ def _read_source(source: Path, display: str) -> bytes:
             raise too_large(str(info.st_size))
         with source.open("rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
+    except FileNotFoundError:
+        raise StatementError.single("no such file", path=display) from None
     except OSError as exc:
         raise StatementError.single(f"cannot read the file: {exc.strerror or exc}",
                                     path=display) from None

@@ -59,6 +59,8 @@ class Job:
     #: the languages named by the caller (built whatever their coverage)
     requested: bool = False
     interface_catalogs: Path | None = None
+    #: ``strict``: the refused editions themselves, reported with no files
+    refused_editions: list[Edition] = field(default_factory=list)
     pending: int = 0
     finished: bool = False
     result: BatchResult | None = None
@@ -126,7 +128,7 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
                 f"strict build refused: {len(statement.warnings)} warning(s)",
                 diagnostics=[Diagnostic(d.message, d.path, d.line, d.column, "error", d.field)
                              for d in statement.warnings])
-        problems = [Diagnostic(f"[{edition.lang}] {fb.role} not translated ({fb.reason}): "
+        problems = [Diagnostic(f"[{edition.lang}] {fb.role}: {fb.reason}; "
                                f"the {edition.lang} edition is not built", where, fb.line)
                     for edition in job.editions for fb in edition.fallbacks]
         problems += [Diagnostic(f"[{edition.lang}] {item.what} shown in {item.lang} "
@@ -137,9 +139,16 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
         if problems:
             refused = sorted({fb_edition.lang for fb_edition in job.editions
                               if fb_edition.fallbacks or fb_edition.interface_fallbacks})
+            passages = sum(len(edition.fallbacks) for edition in job.editions)
+            counts = [f"{passages} passage(s) in the source language"] if passages else []
+            if len(problems) > passages:
+                counts.append(f"{len(problems) - passages} interface string(s) "
+                              "in a fallback language")
             job.refused = StrictBuildError(
                 f"strict build refused the {', '.join(refused)} edition(s): "
-                f"{len(problems)} fallback(s)", diagnostics=problems)
+                f"{', '.join(counts)}", diagnostics=problems)
+            job.refused_editions = [e for e in job.editions
+                                    if e.fallbacks or e.interface_fallbacks]
             job.editions = [e for e in job.editions
                             if not e.fallbacks and not e.interface_fallbacks]
     inputs = statement_inputs(statement, memo)

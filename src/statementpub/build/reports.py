@@ -44,7 +44,12 @@ class EditionReport:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """The result of :func:`build`: files written, fallbacks per language, warnings."""
+    """The result of :func:`build`: files written, fallbacks per language, warnings.
+
+    ``editions`` are the languages written (or found up to date); ``refused`` the
+    languages a strict build refused for their fallbacks (no file written for them:
+    their ``files`` are empty).
+    """
 
     source: Path
     slug: str
@@ -56,6 +61,8 @@ class BuildReport:
     min_coverage: float = 0.0
     #: whether the languages were named by the caller (then built at any coverage)
     requested: bool = False
+    #: ``strict``: the languages refused for their fallbacks (no files)
+    refused: tuple[EditionReport, ...] = ()
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -78,7 +85,11 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """One statement of :func:`build_many`: its report, or the error that stopped it."""
+    """One statement of :func:`build_many`: its report, or the error that stopped it.
+
+    A strict build that refused some languages has both: the error
+    (:class:`~statementpub.errors.StrictBuildError`) and the report of what was
+    written (``report.editions``) and refused (``report.refused``)."""
 
     source: Path
     report: BuildReport | None = None

@@ -148,7 +148,9 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
             if job.error is None and job.refused is not None:
                 job.error = job.refused
         if job.error is not None:
-            job.result = BatchResult(job.source, error=job.error)
+            # a strict refusal keeps the report of what was written
+            written = job.result.report if job.result is not None else None
+            job.result = BatchResult(job.source, report=written, error=job.error)
         for output in job.outputs:
             output.data = None
         tell(f"{job.source}: {'failed' if job.error else 'written'}")

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..catalogs import available_catalogs
-from ..errors import BuildError
+from ..errors import BuildError, Diagnostic
 from ..langtags import normalize_lang
 from ..model import Statement
 
@@ -26,17 +26,21 @@ def find_sources(paths: Iterable[str | Path]) -> list[Path]:
             inside = [p for p in [path / "statement.md", *sorted(path.glob("*/statement.md"))]
                       if p.is_file()]
             if not inside:
-                raise BuildError(f"{path}: no statement.md in this folder or the "
-                                 "folders in it")
+                raise _missing(path, "no statement.md in this folder or the folders in it")
             found.extend(inside)
         elif path.exists():
             found.append(path)
         else:
-            raise BuildError(f"{path}: no such file or folder")
+            raise _missing(path, "no such file or folder")
     unique: dict[Path, None] = {}
     for path in found:
         unique.setdefault(path, None)
     return list(unique)
+
+
+def _missing(path: Path, message: str) -> BuildError:
+    """``path: error: message``, the form of every error about an input file."""
+    return BuildError(message, diagnostics=[Diagnostic(message, str(path))])
 
 
 def default_languages(statement: Statement) -> list[str]:

@@ -128,6 +128,11 @@ def write_outputs(job: Job, out: Path, *, force: bool = False,
             rebuilt=tuple(o.path for o in mine_ if o.stale),
             up_to_date=tuple(o.path for o in mine_ if not o.stale),
             interface_fallbacks=edition.interface_fallbacks, coverage=edition.coverage))
+    refused = tuple(EditionReport(edition.lang, (), edition.fallbacks, edition.catalog_path,
+                                  interface_fallbacks=edition.interface_fallbacks,
+                                  coverage=edition.coverage)
+                    for edition in job.refused_editions)
     return BuildReport(statement.path or Path("<statement>"), statement.slug, tuple(editions),
                        statement.warnings, in_progress=tuple(job.in_progress),
-                       min_coverage=job.min_coverage, requested=job.requested)
+                       min_coverage=job.min_coverage, requested=job.requested,
+                       refused=refused)

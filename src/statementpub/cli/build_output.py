@@ -1,5 +1,6 @@
 """``statementpub build`` on a terminal: the progress line, the lines about each
-statement (:func:`describe`), the summary table of a batch, and the exit status.
+statement (:func:`describe`), the summary table (one row per statement and
+language, :func:`summary_table`), and the exit status.
 
 The command owns its process, so it is the one place where a signal handler is set:
 SIGTERM stops the build as Ctrl-C does (the PDF workers and pandoc are stopped, the
@@ -26,7 +27,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..build import BatchResult, BuildReport, Progress, build_many, find_sources
+from ..build import (
+    BatchResult,
+    BuildReport,
+    EditionReport,
+    Progress,
+    build_many,
+    find_sources,
+)
 from ..build.json_report import JSON_VERSION, results_json
 from ..coverage import percent_shown
 from ..errors import StatementpubError
@@ -123,36 +131,69 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def summary_table(results: Sequence[BatchResult]) -> str:
-    """A plain-text table: statement, languages, files, fallbacks, status."""
-    rows = [("statement", "languages", "files", "fallbacks", "status")]
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _files_result(edition: EditionReport) -> str:
+    rebuilt, fresh = len(edition.rebuilt), len(edition.up_to_date)
+    if not fresh:
+        return "written"
+    if not rebuilt:
+        return "up to date"
+    return f"written {rebuilt}, up to date {fresh}"
+
+
+def _formats(edition: EditionReport) -> str:
+    return ", ".join(path.suffix.lstrip(".") for path in edition.files) or "-"
+
+
+def summary_table(results: Sequence[BatchResult], *, out_dir: Path | None = None) -> str:
+    """A plain-text table with one row per statement and language: the formats
+    written, the passages shown in the source language, and what became of the
+    edition (``written``, ``up to date``, ``refused (--strict)``; ``FAILED`` for a
+    statement that could not be built); then a line of totals."""
+    rows = [("statement", "lang", "files", "passages in source language", "result")]
+    ready = refused = failed = 0
     for result in results:
         report = result.report
         if report is None:
             # the errors themselves are printed above the table, each with its line
             count = len(result.error.lines()) if result.error else 0
             rows.append((str(result.source), "-", "-", "-",
-                         f"FAILED ({count} error{'s' if count != 1 else ''})"))
+                         f"FAILED ({_plural(count, 'error')})"))
+            failed += 1
             continue
-        rebuilt, fresh = len(report.rebuilt), len(report.up_to_date)
-        status = "built" if not fresh else "up to date" if not rebuilt else \
-            f"built {rebuilt}, {fresh} up to date"
-        rows.append((str(report.source), ", ".join(e.lang for e in report.editions),
-                     str(len(report.files)), str(report.fallback_count), status))
+        if not result.ok:
+            failed += 1
+        for edition in report.editions:
+            rows.append((str(report.source), edition.lang, _formats(edition),
+                         str(len(edition.fallbacks)), _files_result(edition)))
+            ready += 1
+        for edition in report.refused:
+            rows.append((str(report.source), edition.lang, "-", str(len(edition.fallbacks)),
+                         "refused (--strict): nothing written"))
+            refused += 1
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
              + "  " + row[4]
              for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths) + "  " + "-" * 6)
-    failed = sum(1 for r in results if not r.ok)
-    lines.append(f"{len(results) - failed} succeeded, {failed} failed")
+    where = f" in {out_dir}{os.sep}" if out_dir is not None else ""
+    totals = (f"statements: {len(results) - failed} succeeded, {failed} failed; "
+              f"editions: {ready} ready{where}, {refused} refused")
+    lines.append(totals)
     return "\n".join(lines)
 
 
 def describe(report: BuildReport) -> list[str]:
-    """What the command line says about one statement's build."""
+    """The notes about one statement's build, each naming the statement's path: its
+    warnings, the catalogs in progress (not published), editions built below the
+    threshold, interface texts shown in another language, and each passage shown in
+    the source language (``path:line: note: [lang] role shown in the source language:
+    reason``); editions refused by a strict build are reported as errors instead."""
     lines = [str(warning) for warning in report.warnings]
-    name = report.source.name
+    name = str(report.source)  # the path, not its last part: a batch has many statement.md
     threshold = percent_shown(report.min_coverage)
     for progress in report.in_progress:
         lines.append(f"{name}: note: [{progress.lang}] translation in progress, not "
@@ -174,16 +215,6 @@ def describe(report: BuildReport) -> list[str]:
         for fb in edition.fallbacks:
             lines.append(f"{name}:{fb.line}: note: [{edition.lang}] {fb.role} "
                          f"shown in the source language: {fb.reason}")
-    for edition in report.editions:
-        count = len(edition.fallbacks)
-        state = f"{count} unit{'s' if count != 1 else ''} fell back to the source language" \
-            if count else "fully translated"
-        parts = []
-        if edition.rebuilt:
-            parts.append("wrote " + ", ".join(str(p) for p in edition.rebuilt))
-        if edition.up_to_date:
-            parts.append("up to date: " + ", ".join(str(p) for p in edition.up_to_date))
-        lines.append(f"{edition.lang}: {state}; {'; '.join(parts)}")
     return lines
 
 
@@ -255,11 +286,12 @@ def run_build(sources: Sequence[Path], *, options: Options, stream: TextIO,
         if result.error is not None:
             for line in result.error.lines():
                 print(line, file=stream)
-        elif not quiet and result.report is not None:
+        if not quiet and result.report is not None:
             for line in describe(result.report):
                 print(line, file=stream)
-    if not quiet and len(results) > 1:
-        print(summary_table(results), file=stream)
+    # a single statement stopped by its errors has nothing to tabulate: the errors say it
+    if not quiet and (len(results) > 1 or any(r.report is not None for r in results)):
+        print(summary_table(results, out_dir=options.out_dir), file=stream)
     if json_stream is not None:
         _print_json(results_json(results), json_stream)
     return 0 if all(r.ok for r in results) else 1

@@ -38,7 +38,7 @@ def check_command(args: argparse.Namespace, stdout: TextIO) -> int:
         verdict = "no findings" if not edition.findings else \
             f"{len(edition.findings)} finding(s)"
         print(f"{edition.lang}: {verdict} ({', '.join(edition.validators)}); "
-              f"{edition.fallbacks} unit(s) shown in the source language", file=stdout)
+              f"{edition.fallbacks} passage(s) shown in the source language", file=stdout)
         for finding in edition.findings:
             print(f"  {finding.check} {finding.rule} {finding.location}: {finding.message}",
                   file=stdout)
@@ -70,7 +70,13 @@ def update_command(args: argparse.Namespace, stderr: TextIO) -> int:
     from ..errors import CatalogError
     from ..langtags import same_language
     from ..loader import load_statement
-    from ..translate import catalog_bytes, catalog_path, extract_catalog, update_catalog
+    from ..translate import (
+        catalog_bytes,
+        catalog_path,
+        catalog_status,
+        extract_catalog,
+        update_catalog,
+    )
 
     language_tags(args.langs, path=args.source)
     statement = load_statement(args.source)
@@ -88,20 +94,19 @@ def update_command(args: argparse.Namespace, stderr: TextIO) -> int:
             print(f"{target}: up to date", file=stderr)
             continue
         write_atomically(target, data)
-        counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "obsolete": 0}
-        for entry in merged:
-            if entry.obsolete:
-                counts["obsolete"] += 1
-            elif "fuzzy" in entry.flags and entry.msgstr:
-                counts["fuzzy"] += 1
-            elif entry.msgstr:
-                counts["translated"] += 1
-            else:
-                counts["untranslated"] += 1
+        # the counts of ``status``, from the same judgment of each translation
+        (counts,) = catalog_status(statement, [lang], catalogs={lang: merged})
         note = f"converted from {converted} to UTF-8; " if converted else ""
-        print(f"{'updated' if existed else 'created'} {target}: {note}"
-              + ", ".join(f"{n} {what}" for what, n in counts.items()), file=stderr)
+        print(f"{'updated' if existed else 'created'} {target}: {note}{_counts(counts)}",
+              file=stderr)
     return 0
+
+
+def _counts(status: LanguageStatus) -> str:
+    """``24 translated, 0 fuzzy, ...``: the columns of ``status``."""
+    return (f"{status.translated} translated, {status.fuzzy} fuzzy, "
+            f"{status.untranslated} untranslated, {status.unusable} unusable, "
+            f"{status.obsolete} obsolete")
 
 
 def _charset_converted(path: Path) -> str | None:
@@ -139,7 +144,7 @@ def status_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
                   stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
     else:
-        _print_status_table(statement.display_path, statuses, stdout)
+        _print_status_table(args.source, statuses, stdout)
     for s in below:
         print(f"{args.source}: error: [{s.lang}] coverage {s.word_coverage:.1f}% of the "
               f"words is below {threshold:g}%", file=stderr)
@@ -148,7 +153,10 @@ def status_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
     return 1 if below else 0
 
 
-def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: TextIO) -> None:
+def _print_status_table(source: Path, statuses: Sequence[LanguageStatus], out: TextIO) -> None:
+    """The counts per language, then each passage without a usable translation as
+    ``source:line: [lang] role: reason (catalog:line)``, both paths as given on the
+    command line (so that an editor or CI can follow them)."""
     headers = ("lang", "translated", "fuzzy", "untranslated", "unusable", "obsolete",
                "units", "words", "coverage", "published")
     rows = [(s.lang, str(s.translated), str(s.fuzzy), str(s.untranslated), str(s.unusable),
@@ -163,8 +171,9 @@ def _print_status_table(source: str, statuses: Sequence[LanguageStatus], out: Te
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                         for i, (c, w) in enumerate(zip(row, widths, strict=True))), file=out)
     for s in statuses:
+        catalog = source.parent / s.catalog if s.catalog != "<catalog>" else Path(s.catalog)
         for problem in s.problems:
-            entry = f" ({s.catalog}:{problem.catalog_line})" if problem.catalog_line else ""
+            entry = f" ({catalog}:{problem.catalog_line})" if problem.catalog_line else ""
             print(f"{source}:{problem.line}: [{s.lang}] {problem.role}: {problem.reason}"
                   f"{entry}", file=out)
 

@@ -6,9 +6,10 @@ where they are written, and their names (``dest``) are those of
 from __future__ import annotations
 
 import argparse
+import difflib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import __version__
 from ..model import KINDS
@@ -41,15 +42,61 @@ def _percent(text: str) -> float:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose commands report their own mistakes: an unknown option
+    after ``build`` is an error in ``build``'s usage, with the closest option as a hint
+    (``--stirct``: did you mean ``--strict``?)."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None,
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and self._subparsers is None:
+            # a command's parser: refuse here, where the usage is this command's
+            self.error(_unrecognized(self, extras))
+        return parsed, extras
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("argument COMMAND: invalid choice:"):
+            hint = _closest(message.split("'")[1], _commands(self))
+            if hint:
+                message += f"; did you mean {hint!r}?"
+        super().error(message)
+
+
+def _commands(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def _closest(word: str, candidates: Sequence[str]) -> str | None:
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str]) -> str:
+    message = "unrecognized arguments: " + " ".join(extras)
+    options = [option for action in parser._actions for option in action.option_strings]
+    for extra in extras:
+        if extra.startswith("-"):
+            hint = _closest(extra.split("=", 1)[0], options)
+            if hint:
+                return f"{message} (did you mean {hint}?)"
+    return message
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The parser of ``statementpub``: the commands build, extract, update, status, check,
-    import and signatories import."""
-    parser = argparse.ArgumentParser(
+    import, signatories import, and (extra ``serve``) schema, serve and preview."""
+    parser = _Parser(
         prog="statementpub",
         description="Publish a statement as accessible HTML, tagged PDF and EPUB 3, "
                     "in every language its catalogs cover.")
     parser.add_argument("--version", action="version", version=f"statementpub {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                parser_class=_Parser)
 
     p = sub.add_parser("build", help="build the editions of one or more statements")
     p.add_argument("sources", nargs="+", metavar="SOURCE", type=Path,

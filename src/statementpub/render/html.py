@@ -58,7 +58,7 @@ from ..images import ImageRefused, read_image
 from ..langtags import direction, same_language
 from ..resources import styles_dir
 
-__all__ = ["Alternate", "harden_html", "render_edition_html", "stylesheet"]
+__all__ = ["Alternate", "harden_html", "headline_class", "render_edition_html", "stylesheet"]
 
 Flavour = Literal["html", "print", "pandoc"]
 
@@ -465,6 +465,19 @@ def _notes(edition: Edition, ctx: _Ctx, inherited: str) -> Markup:
         lang_attr(label.lang, inherited), label.value, Markup("").join(items))
 
 
+#: Headline lengths (characters) above which the title is set smaller: the class
+#: of the ``h1`` chooses among the stylesheets' sizes (``styles/base.css``, which
+#: also scales each with the window's width, and ``styles/print.css``).
+HEADLINE_LENGTHS: tuple[tuple[int, str], ...] = ((160, "headline-longer"), (90, "headline-long"))
+
+
+def headline_class(title: str) -> str:
+    """The ``class`` of a title of this length: ``""`` up to 90 characters,
+    ``headline-long`` up to 160, ``headline-longer`` beyond."""
+    length = len(title)
+    return next((name for limit, name in HEADLINE_LENGTHS if length > limit), "")
+
+
 def render_edition_html(
     edition: Edition,
     *,
@@ -548,6 +561,7 @@ def render_edition_html(
         "title": label(edition.title),
         "title_text": edition.title.value,
         "title_shown": shown(edition.title.value),
+        "title_class": headline_class(edition.title.value),
         "subtitle": para(edition.subtitle) if edition.subtitle else None,
         "summary": [para(p) for p in edition.summary],
         # the list carries the language of its label (its aria-label, not in the EPUB);

@@ -12,6 +12,7 @@ import polib
 
 from ..model import Statement
 from ..units import Unit, iter_units, translator_hint
+from .plurals import gettext_language
 from .pofile import PAGE_WIDTH
 
 __all__ = ["extract_catalog"]
@@ -26,10 +27,13 @@ def extract_catalog(statement: Statement) -> polib.POFile:
     comments name each distinct role in document order, followed by a hint
     where one helps (keep link targets, footnote references, image sources).
     The header carries ``Project-Id-Version`` (the slug), ``POT-Creation-Date``
-    (the statement's date at midnight UTC, so the same source gives the same
-    bytes), and UTF-8 content type; the translator's fields are present and
-    empty, for ``msginit`` or a PO editor to fill (``msgfmt --check`` accepts
-    the file, noting only that a template has no ``Language``).
+    (the statement's ``date`` at 00:00 UTC, not the time the file was made, so
+    that the same source gives the same bytes and ``update`` rewrites a catalog
+    only when a message changed), ``Language`` (the source language, which the
+    msgids are in; ``update``, ``msginit``, Poedit and Weblate set the
+    translation's language when they make a catalog from the template) and
+    UTF-8 content type; the translator's fields are present and empty, for
+    ``msginit`` or a PO editor to fill. ``msgfmt --check`` is silent on it.
 
     :param statement: a loaded statement.
     :returns: a new :class:`polib.POFile`; write it with :func:`catalog_bytes`.
@@ -64,7 +68,7 @@ def _template_metadata(statement: Statement) -> dict[str, str]:
         "PO-Revision-Date": "",
         "Last-Translator": "",
         "Language-Team": "",
-        "Language": "",
+        "Language": gettext_language(statement.lang),
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",

@@ -19,14 +19,14 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError
-from ..langtags import registry_name
+from ..langtags import registry_name, same_language
 from ..model import Statement
 from .extract import extract_catalog
 from .plurals import gettext_language, plural_forms
 from .pofile import PAGE_WIDTH, is_translated, read_catalog_for_update
 
 __all__ = ["FUZZY_THRESHOLD", "KNOWN_HEADER_FIELDS", "catalog_path", "fstrcmp", "new_catalog",
-           "update_catalog"]
+           "translator_fields", "update_catalog"]
 
 #: The header fields a catalog's header lists first, in this order; every
 #: other field follows in the order the catalog had it. This is the order in
@@ -103,9 +103,16 @@ def update_catalog(
     The header keeps the catalog's fields (``Last-Translator``,
     ``X-Generator``...) with the known fields first in gettext's order;
     ``POT-Creation-Date`` and ``Report-Msgid-Bugs-To`` come from the template.
+    A field that gettext expects and the catalog lacks is added with the value of
+    :func:`new_catalog` (``Project-Id-Version``, ``PO-Revision-Date``,
+    ``Last-Translator``, ``Language-Team``, ``MIME-Version``,
+    ``Content-Transfer-Encoding``, ``Plural-Forms``), so that ``msgfmt --check``
+    is silent.
 
     We differ from ``msgmerge --lang`` on purpose in one point: ``Language``
-    is filled in only when the catalog has none (the translator's value wins).
+    is set only when the catalog has none, or one of another language (a copy
+    of the template names the source language); a regional variant the
+    translator wrote (``es_MX`` in ``statement.es.po``) is kept.
 
     :param statement_or_template: a statement (its template is extracted) or a
         template :class:`polib.POFile`.
@@ -135,19 +142,39 @@ def update_catalog(
 
 
 def new_catalog(template: polib.POFile, *, lang: str) -> polib.POFile:
-    """An empty catalog for ``lang`` with the template's header, as ``msginit``
-    makes one: ``Language`` (gettext's ``ll_CC`` form) and ``Plural-Forms``
-    (:func:`plural_forms`) added; no creation-time fields, so it is stable."""
+    """An empty catalog for ``lang`` with the template's header, as
+    ``msginit --no-translator`` makes one: ``Language`` (gettext's ``ll_CC`` form),
+    ``Plural-Forms`` (:func:`plural_forms`) and the translator's fields of
+    :func:`translator_fields` (deterministic: no clock time, so the same statement
+    gives the same bytes)."""
     po = polib.POFile(wrapwidth=PAGE_WIDTH)
     gettext_lang = gettext_language(lang)
     name = _english_language_name(lang)
     project = template.metadata.get("Project-Id-Version", "")
     po.header = f'{name or lang} translation of the statement "{project}".' if project else ""
     metadata = dict(template.metadata)
+    metadata.update(translator_fields(template.metadata))
     metadata["Language"] = gettext_lang
     metadata["Plural-Forms"] = plural_forms(lang)
     po.metadata = metadata
     return po
+
+
+def translator_fields(template: Mapping[str, str]) -> dict[str, str]:
+    """The header fields a translator's PO editor fills in, with the values
+    ``msginit --no-translator`` gives a catalog nobody has translated yet, so that
+    ``msgfmt --check`` finds every field gettext expects:
+
+    - ``PO-Revision-Date``: the template's ``POT-Creation-Date`` (msginit writes the
+      clock time; a fixed value keeps ``update`` reproducible, byte for byte);
+    - ``Last-Translator``: ``Automatically generated``;
+    - ``Language-Team``: ``none``.
+
+    Poedit and Weblate replace all three when a translator saves the file.
+    """
+    return {"PO-Revision-Date": template.get("POT-Creation-Date", ""),
+            "Last-Translator": "Automatically generated",
+            "Language-Team": "none"}
 
 
 def _english_language_name(lang: str) -> str:
@@ -212,7 +239,16 @@ def _merge_header(old: Mapping[str, str], template: Mapping[str, str],
         for key, value in template.items():
             if key.lower() == name.lower():
                 fields[name] = value
-    if not fields.get("Language", "").strip():
+    # the fields gettext expects (msgfmt --check warns when one is missing): the
+    # template's, and those msginit gives a catalog without a named translator
+    expected = {name: template[name] for name in ("Project-Id-Version", "MIME-Version",
+                                                  "Content-Type", "Content-Transfer-Encoding")
+                if name in template}
+    for name, value in {**expected, **translator_fields(template)}.items():
+        fields.setdefault(name, value)
+    language = fields.get("Language", "").strip()
+    if not language or not same_language(language.replace("_", "-"), lang):
+        # none, or another language's (a copy of the template names the source language)
         fields["Language"] = gettext_language(lang)
     # statementpub writes UTF-8 (catalog_bytes), whatever charset the catalog was in
     content_type = fields.get("Content-Type", "text/plain; charset=UTF-8")
@@ -222,6 +258,8 @@ def _merge_header(old: Mapping[str, str], template: Mapping[str, str],
         fields["Content-Type"] = content_type.rstrip("; ") + "; charset=UTF-8"
     merged = {name: fields[name] for name in KNOWN_HEADER_FIELDS if name in fields}
     merged.update(unknown)
+    if not any(key.lower() == "plural-forms" for key in merged):
+        merged["Plural-Forms"] = plural_forms(lang)
     return merged
 
 
