@@ -60,7 +60,7 @@ def test_the_report_names_files_coverage_and_fallbacks(tmp_path: Path) -> None:
     assert fallback["path"] == str(source) and fallback["line"] == 8
     assert fallback["msgid"] == "Keep them open all year."
     assert fallback["reason"]
-    assert "es:" in err  # the human lines still go to standard error
+    assert "[es]" in err  # the human lines still go to standard error
 
     # again: nothing to render, every file up to date
     status, report, _ = run(["build", str(source), "--lang", "en", "--lang", "es",
