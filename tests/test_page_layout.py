@@ -57,7 +57,8 @@ def test_without_a_publisher_the_masthead_is_a_labelled_language_switcher(
     assert '<header class="masthead masthead-editions">' in html
     assert ('<nav class="editions" aria-label="Other languages">\n'
             '<span class="editions-label" aria-hidden="true">Other languages</span>\n<ul>\n'
-            '<li><a href="water.es.html" hreflang="es" lang="es" dir="ltr">español</a></li>') in html
+            '<li><a href="water.es.html" hreflang="es" lang="es" dir="ltr">'
+            'español</a></li>') in html
 
 
 def _last_page_text(pdf: bytes) -> str:
