@@ -71,6 +71,11 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and every descendant (workers, fork servers)."""
+    return sum(_rss(member) for member in _tree(pid))
+
+
 def run_process(command: list[str], env: dict[str, str] | None = None,
                 cwd: Path | None = None) -> dict[str, float]:
     """Run ``command``; its wall time, the peak RSS of its whole tree (sampled) and
@@ -84,7 +89,7 @@ def run_process(command: list[str], env: dict[str, str] | None = None,
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, sum(_rss(p) for p in _tree(proc.pid)))
+            peak = max(peak, tree_rss(proc.pid))
             done.wait(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)

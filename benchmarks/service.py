@@ -41,37 +41,14 @@ from typing import Any
 import httpx
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as common  # noqa: E402  (benchmarks/run.py: process measuring)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "safe-third-country" / "statement.md"
 PYTHON = Path(sys.executable)
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _tree(pid: int) -> list[int]:
-    pids, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        pids.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as handle:
-                    todo.extend(int(child) for child in handle.read().split())
-        except OSError:
-            continue
-    return pids
-
-
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and every descendant (the PDF workers, the fork server)."""
-    total = 0
-    for member in _tree(pid):
-        try:
-            with open(f"/proc/{member}/statm") as handle:
-                total += int(handle.read().split()[1]) * PAGE
-        except OSError:
-            continue
-    return total
 
 
 def free_port() -> int:
@@ -216,12 +193,12 @@ def load(base: str, pid: int, good: int, bad: int) -> dict[str, Any]:
         with lock:
             results.append((kind, what, response.status_code, same))
             if len(results) == len(plan) // 2:
-                memory["half"] = tree_rss(pid)
+                memory["half"] = common.tree_rss(pid)
 
     start = time.perf_counter()
     with ThreadPoolExecutor(8) as clients:
         list(clients.map(one, plan))
-    memory["end"] = tree_rss(pid)
+    memory["end"] = common.tree_rss(pid)
     good_answers = [r for r in results if r[0] == "good"]
     return {
         "requests": len(results), "seconds": time.perf_counter() - start,
