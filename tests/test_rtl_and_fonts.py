@@ -282,3 +282,25 @@ def test_validators_find_nothing_in_the_rtl_editions(rtl_dist: Path, kind: str) 
         suffix = ".pdf" if kind == "pdfua" else ".epub"
         findings = [f for path in sorted(rtl_dist.glob(f"*{suffix}")) for f in run(path)]
     assert findings == [], "\n".join(f"{f.rule} {f.location}: {f.message}" for f in findings)
+
+
+def _lang_fonts(css: str) -> dict[str, str]:
+    """``:lang(x)`` -> the first family of its rule, for every such rule of ``css``."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    chosen: dict[str, str] = {}
+    for selectors, body in re.findall(r"((?::lang\([\w-]+\),?\s*)+)\{([^}]*)\}", css):
+        family = re.search(r'font-family:\s*"([^"]+)"', body)
+        assert family, selectors
+        for tag in re.findall(r":lang\(([\w-]+)\)", selectors):
+            chosen[tag] = family.group(1)
+    return chosen
+
+
+def test_epub_stylesheet_chooses_the_fonts_fonts_css_chooses() -> None:
+    """epub.css spells out the font stacks (no custom properties in EPUB readers):
+    its language rules must stay those of fonts.css, which fonts.py reads."""
+    styles = Path(__file__).resolve().parent.parent / "styles"
+    screen = _lang_fonts((styles / "fonts.css").read_text(encoding="utf-8"))
+    epub = _lang_fonts((styles / "epub.css").read_text(encoding="utf-8"))
+    assert len(screen) >= 25
+    assert epub == screen
