@@ -304,3 +304,42 @@ def test_epub_stylesheet_chooses_the_fonts_fonts_css_chooses() -> None:
     epub = _lang_fonts((styles / "epub.css").read_text(encoding="utf-8"))
     assert len(screen) >= 25
     assert epub == screen
+
+
+def test_recorded_character_maps_are_those_of_the_shipped_fonts() -> None:
+    """styles/fonts/coverage.json holds each shipped font's character map, so that a build
+    need not read the fonts (0.1 s). Refresh it after changing a font with
+    ``python -c "from statementpub.fonts import write_coverage_table; write_coverage_table()"``.
+    """
+    import json
+
+    from statementpub import fonts
+    from statementpub.resources import styles_dir
+
+    recorded = json.loads((styles_dir() / "fonts" / fonts.COVERAGE_FILE).read_text("utf-8"))
+    assert recorded == json.loads(json.dumps(fonts.coverage_table()))
+    assert {face.path.name for face in fonts.shipped_faces()} <= set(recorded["fonts"])
+
+
+def test_a_font_unlike_its_record_is_read_itself(tmp_path: Path) -> None:
+    """An entry whose size or hash is not the file's is ignored: the font's own cmap."""
+    import json
+    import shutil
+
+    from statementpub import fonts
+    from statementpub.resources import styles_dir
+
+    source = styles_dir() / "fonts" / "NotoSansHebrew-Regular.woff"
+    shutil.copy(source, tmp_path / source.name)
+    table = fonts.coverage_table(tmp_path)
+    entry = table["fonts"][source.name]  # type: ignore[index]
+    real = frozenset(c for a, b in entry["ranges"] for c in range(a, b + 1))
+    assert fonts._shipped_cmap(tmp_path / source.name) == real  # no table: read
+    entry["ranges"] = [[65, 65]]
+    (tmp_path / fonts.COVERAGE_FILE).write_text(json.dumps(table), encoding="utf-8")
+    fonts._recorded.cache_clear()  # the file may keep its mtime within a clock tick
+    assert fonts._shipped_cmap(tmp_path / source.name) == frozenset({65})  # trusted
+    entry["sha256"] = "0" * 64
+    (tmp_path / fonts.COVERAGE_FILE).write_text(json.dumps(table), encoding="utf-8")
+    fonts._recorded.cache_clear()  # the file may keep its mtime within a clock tick
+    assert fonts._shipped_cmap(tmp_path / source.name) == real  # not this file: read
