@@ -194,7 +194,8 @@ def test_a_build_stopped_at_any_stage_leaves_nothing_broken(
                 pause=stage)
     run.wait_paused(stage)
     if pdf:
-        assert len(group_members(run.proc.pid)) >= 3, "the build and its two PDF workers"
+        # two PDFs: one worker (a second would cost more to start than a PDF takes)
+        assert len(group_members(run.proc.pid)) >= 2, "the build and its PDF worker"
     os.kill(run.proc.pid, signum)
     status, err = run.finish(timeout=60)
     assert status == (-signal.SIGKILL if signum == signal.SIGKILL else 143), err

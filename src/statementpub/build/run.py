@@ -79,10 +79,6 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
          progress: Callable[[Progress], None] | None,
          stage: Callable[[str], None] | None = None,
          given: Executor | None = None) -> list[BatchResult]:
-    def at(name: str) -> None:
-        if stage is not None:
-            stage(name)
-
     chosen = check_formats(options.formats)
     check_jobs(options.jobs)
     min_coverage = check_min_coverage(options.min_coverage)
@@ -97,6 +93,72 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
     manifest = {} if force else read_manifest(out)
     memo: dict[Path, str] = {}
     jobs_: list[Job] = []
+    # The PDF workers start now, before the statements are read: each imports WeasyPrint
+    # and parses the print stylesheets (0.35 s) while this process plans the build.
+    early = _early_pdf_workers(sources, langs, chosen, workers_) if given is None else None
+    try:
+        return _run_planned(sources, options, progress, stage, given, early, jobs_, memo,
+                            langs=langs, chosen=chosen, min_coverage=min_coverage,
+                            ui_catalogs=ui_catalogs, fonts=fonts, force=force, out=out,
+                            manifest=manifest, strict=strict)
+    except BaseException:
+        if early is not None:
+            workers.stop_workers(early)
+        raise
+    finally:
+        if early is not None:
+            early.shutdown(wait=True, cancel_futures=True)
+
+
+def _pdf_estimate(sources: Sequence[str | Path | Statement], langs: list[str] | None) -> int:
+    """At most how many PDFs a build of ``sources`` makes, without reading them: per
+    statement the languages asked for, or its own and one per catalog beside it."""
+    total = 0
+    for source in sources:
+        if langs:
+            total += len(langs)
+            continue
+        path = source.path if isinstance(source, Statement) else Path(source)
+        count = 1 + (len(source.translations) if isinstance(source, Statement) else 0)
+        if path is not None:
+            count += sum(1 for _ in path.parent.glob(f"{_glob_escape(path.stem)}.*.po"))
+        total += count
+    return total
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def _early_pdf_workers(sources: Sequence[str | Path | Statement], langs: list[str] | None,
+                       formats: Sequence[str], cores: int) -> Any:
+    """The PDF worker pool, started before planning when PDFs may be made and ``cores``
+    allows more than one process (``None`` otherwise: the PDFs are made in this process).
+
+    One worker per two PDFs, up to ``cores``: a worker costs the WeasyPrint import and
+    the stylesheets (about 0.35 s, more than a short statement's PDF), so two PDFs go
+    to one worker, which has both done before a second would have started."""
+    if "pdf" not in formats or cores < 2:
+        return None
+    estimate = _pdf_estimate(sources, langs)
+    if estimate == 0:
+        return None
+    executor = workers.pool(min(cores, max(1, estimate // 2)))
+    executor.submit(int)  # forks the workers now: they import WeasyPrint meanwhile
+    return executor
+
+
+def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
+                 progress: Callable[[Progress], None] | None,
+                 stage: Callable[[str], None] | None, given: Executor | None,
+                 early: Any, jobs_: list[Job], memo: dict[Path, str], *,
+                 langs: list[str] | None, chosen: Sequence[str], min_coverage: float,
+                 ui_catalogs: Path | None, fonts: Any, force: bool, out: Path,
+                 manifest: dict[str, dict[str, str]], strict: bool) -> list[BatchResult]:
+    def at(name: str) -> None:
+        if stage is not None:
+            stage(name)
+
     for source in sources:
         path = source.path if isinstance(source, Statement) else Path(source)
         job = Job(path or Path("<statement>"))
@@ -183,9 +245,28 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
             finish(job)
 
     batch = None
-    executor = None
+    executor: Any = None
+    if early is not None and not pdf_items:
+        workers.stop_workers(early)  # nothing for them after all
     try:
-        # 1. pandoc first: it works on its own core while everything else is done here.
+        if pdf_items and (given is not None or early is not None):
+            # 1. the PDFs first, to the workers: the longest first, so that no worker is
+            #    left with a long one at the end.
+            executor = given if given is not None else early
+            prints: list[tuple[Job, Output, str]] = []
+            for job, output in pdf_items:
+                try:
+                    prints.append((job, output, print_html(output.edition, fonts)))
+                except Exception as exc:  # noqa: BLE001
+                    completed(job, output, exc)
+            futures = {executor.submit(workers.pdf_task, html,
+                                       resource_roots(job.statement) + font_roots(fonts)):
+                       (job, output)
+                       for job, output, html in sorted(prints, key=lambda item: -len(item[2]))
+                       if job.statement is not None}
+        else:
+            futures = {}
+        # 2. pandoc: it works on its own core while everything else is done here.
         if epub_items:
             from ..render.epub import EpubBatch
 
@@ -199,22 +280,6 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
                     fail(job, exc)
                     inputs.append(("", output.edition, False))
             batch = EpubBatch(inputs, fonts)
-        # 2. WeasyPrint, imported once; the PDF workers forked from here start parsing
-        #    the stylesheets while this process renders the HTML.
-        if pdf_items:
-            from ..render.pdf import prepare
-
-            pooled = given is None and workers_ > 1 and len(pdf_items) > 1
-            try:
-                if given is None:
-                    prepare(stylesheets=not pooled)
-            except Exception:  # noqa: BLE001 - each PDF then fails with its PdfRenderError
-                pooled = False
-            if given is not None:
-                executor = given
-            elif pooled:
-                executor = workers.pool(min(workers_, len(pdf_items)))
-                executor.submit(int)  # forks the workers now, not at the first PDF
         # 3. the HTML editions, at once.
         for job, output in html_items:
             try:
@@ -223,14 +288,6 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
             except Exception as exc:  # noqa: BLE001
                 data = exc
             completed(job, output, data)
-        # 4. the PDFs: in the worker processes when there are several and jobs allow.
-        prints: list[tuple[Job, Output, str]] = []
-        for job, output in pdf_items:
-            try:
-                prints.append((job, output, print_html(output.edition, fonts)))
-            except Exception as exc:  # noqa: BLE001
-                completed(job, output, exc)
-
         def collect_epubs(wait: bool) -> None:
             nonlocal batch
             if batch is None or not (wait or batch.done()):
@@ -240,48 +297,44 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
             for (job, output), data in zip(epub_items, results, strict=True):
                 completed(job, output, data)
 
-        if prints:
-            if executor is not None:
-                from concurrent.futures import FIRST_COMPLETED, wait
+        # 4. the PDFs: from the workers, or made here one after another.
+        at("rendering")
+        if futures:
+            from concurrent.futures import FIRST_COMPLETED, wait
 
-                # the longest first, so that no worker is left with a long one at the end
-                order = sorted(prints, key=lambda item: -len(item[2]))
-                futures = {executor.submit(workers.pdf_task, html,
-                                           resource_roots(job.statement) + font_roots(fonts)):
-                           (job, output) for job, output, html in order
-                           if job.statement is not None}
-                remaining = set(futures)
-                at("rendering")
-                while remaining:
-                    ready, remaining = wait(remaining, timeout=0.05,
-                                            return_when=FIRST_COMPLETED)
-                    for future in ready:
-                        job, output = futures[future]
-                        error = future.exception()
-                        completed(job, output, error if error is not None else future.result())
-                    collect_epubs(wait=False)
-            else:
-                cache: dict[str, Any] = {}
-                at("rendering")
-                for job, output, html in sorted(prints, key=lambda item: -len(item[2])):
-                    assert job.statement is not None
-                    try:
-                        data = pdf_bytes(html, resource_roots(job.statement) + font_roots(fonts),
-                                         cache=cache)
-                    except Exception as exc:  # noqa: BLE001
-                        data = exc
-                    completed(job, output, data)
-                    collect_epubs(wait=False)
-        else:
-            at("rendering")
+            remaining = set(futures)
+            while remaining:
+                ready, remaining = wait(remaining, timeout=0.05, return_when=FIRST_COMPLETED)
+                for future in ready:
+                    job, output = futures[future]
+                    error = future.exception()
+                    completed(job, output, error if error is not None else future.result())
+                collect_epubs(wait=False)
+        elif pdf_items and executor is None:
+            from ..render.pdf import prepare
+
+            try:
+                prepare()
+            except Exception:  # noqa: BLE001 - each PDF then fails with its PdfRenderError
+                pass
+            cache: dict[str, Any] = {}
+            local: list[tuple[Job, Output, str]] = []
+            for job, output in pdf_items:
+                try:
+                    local.append((job, output, print_html(output.edition, fonts)))
+                except Exception as exc:  # noqa: BLE001
+                    completed(job, output, exc)
+            for job, output, html in sorted(local, key=lambda item: -len(item[2])):
+                assert job.statement is not None
+                try:
+                    data = pdf_bytes(html, resource_roots(job.statement) + font_roots(fonts),
+                                     cache=cache)
+                except Exception as exc:  # noqa: BLE001
+                    data = exc
+                completed(job, output, data)
+                collect_epubs(wait=False)
         collect_epubs(wait=True)
-    except BaseException:
-        if executor is not None and executor is not given:
-            workers.stop_workers(executor)
-        raise
     finally:
-        if executor is not None and executor is not given:
-            executor.shutdown(wait=True, cancel_futures=True)
         if batch is not None:
             batch.close()
     results = []

@@ -1,9 +1,10 @@
 """The PDF worker processes of a build.
 
-WeasyPrint is imported and the fonts loaded in the build's process before the
-pool starts; where it is safe (``fork`` and a single thread), the workers are
-forked and inherit both, else they come from a fork server. Each worker parses
-the print stylesheets once and keeps one image cache for all its documents.
+The pool starts before the build reads its statements; where it is safe
+(``fork`` and a single thread), the workers are forked, else they come from a
+fork server. Each worker imports WeasyPrint, loads the fonts and parses the
+print stylesheets once, while the build's process plans and renders the HTML
+(which needs none of them), and keeps one image cache for all its documents.
 
 Signals: only the workers' own handlers are set, in the workers, never in the
 calling process. A worker ignores SIGINT (Ctrl-C is the build's to handle: it
@@ -23,6 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -67,7 +69,8 @@ def _init_worker(parent: int | None) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    _inherited_folder = font_folder()
+    # a parent that made PDFs itself has a fonts folder, which is not this worker's
+    _inherited_folder = font_folder() if "weasyprint" in sys.modules else None
     _initialised = True
     _die_with_parent(parent if parent is not None else os.getppid())
 
@@ -108,8 +111,8 @@ def pool(workers: int) -> Any:
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
-    # fork is safe in a single-threaded process (WeasyPrint starts no thread), and the
-    # workers then inherit the imported WeasyPrint, the parsed stylesheets and fonts.
+    # fork is safe in a single-threaded process (WeasyPrint starts no thread), and is
+    # quick: the workers inherit the modules imported so far.
     context: Any
     if "fork" in methods and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
