@@ -106,6 +106,17 @@ def run_process(command: list[str], env: dict[str, str] | None = None,
             "tree_mib": peak / 2**20, "maxrss_mib": usage.ru_maxrss / 1024}
 
 
+#: ``--busy``: a core-bound process runs beside every timed run (another build, a
+#: browser, a video call): the figures then say what is left of a gain made of cores.
+BUSY = False
+
+
+def start_burner() -> subprocess.Popen[bytes]:
+    """A process that keeps one core busy until it is killed."""
+    return subprocess.Popen([str(PYTHON), "-c", "while True: pass"],
+                            stdin=subprocess.DEVNULL)
+
+
 #: Before each round, wait (at most QUIET_WAIT seconds) for the one-minute load
 #: average to fall below this (``--max-load``; None: do not wait).
 MAX_LOAD: float | None = None
@@ -292,9 +303,13 @@ def main() -> int:
     parser.add_argument("--max-load", type=float, default=None, metavar="L",
                         help="before each round, wait up to 5 minutes for the one-minute "
                              "load average to fall below L (other work skews the timings)")
+    parser.add_argument("--busy", action="store_true",
+                        help="keep one core busy with another process during the timed runs "
+                             "(the load wait then allows for it)")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    global MAX_LOAD
+    global MAX_LOAD, BUSY
+    BUSY = args.busy
     MAX_LOAD = args.max_load
     only = set(args.only.split(","))
     if args.prepare:
@@ -308,15 +323,28 @@ def main() -> int:
     import compileall
 
     compileall.compile_dir(str(ROOT / "src" / "statementpub"), quiet=1)
+    # --force: nothing is skipped, whatever an earlier run left (each run also writes
+    # into a fresh folder); the rebuild row is the one measured without it.
     statementpub = [str(BIN / "statementpub"), "build", "--quiet"]
     if args.jobs:
         statementpub += ["--jobs", str(args.jobs)]
     results: dict[str, object] = {"load_before": load(), "runs": args.runs,
                                   "cpus": os.cpu_count()}
     print(f"load average before: {results['load_before']}  (cpus: {os.cpu_count()})")
+    burner = None
     with tempfile.TemporaryDirectory(prefix="statementpub-bench-") as tmp:
         work = Path(tmp)
         made = prepare_inputs(work, only)
+        if BUSY:
+            if MAX_LOAD is not None:
+                wait_for_quiet()
+                MAX_LOAD += 1.0  # the burner's own share of the load
+            burner = start_burner()
+            import atexit
+
+            atexit.register(burner.kill)  # also when a run fails
+            results["busy"] = True
+            print("one core kept busy by another process (--busy)")
         styles = Path(made["styles"])
         fresh = iter(range(10**6))
 
@@ -327,7 +355,7 @@ def main() -> int:
             md = [Path(p) for p in made["corpus_md"]]
             print("corpus statement, en + es, three formats:")
             commands = {"(a) statementpub build":
-                        lambda i: statementpub + [str(CORPUS), "--out", out()]}
+                        lambda i: statementpub + [str(CORPUS), "--out", out(), "--force"]}
             if "corpus" in only:
                 commands["(b) floor: pandoc + WeasyPrint"] = lambda i: [
                     str(PYTHON), str(HERE / "floor.py"), "--styles", str(styles),
@@ -345,26 +373,30 @@ def main() -> int:
                 b, c = timed["(b) floor: pandoc + WeasyPrint"], timed["(c) pandoc CLI per file"]
                 results.update(b=b, c=c, a_over_b=a["median"] / b["median"],
                                a_over_c=a["median"] / c["median"])
-                print(f"  (a)/(b) = {results['a_over_b']:.2f}   target <= 0.75")
-                print(f"  (a)/(c) = {results['a_over_c']:.2f}   target <= 0.50")
+                if BUSY:
+                    print(f"  (a)/(b) = {results['a_over_b']:.2f}   target <= 0.85 "
+                          "(one other core busy)")
+                else:
+                    print(f"  (a)/(b) = {results['a_over_b']:.2f}   target <= 0.60")
+                    print(f"  (a)/(c) = {results['a_over_c']:.2f}   target <= 0.40")
             if "rebuild" in only:
                 r = timed["rebuild, nothing changed"]
                 results.update(rebuild=r, rebuild_over_a=r["median"] / a["median"])
-                print(f"  rebuild/(a) = {results['rebuild_over_a']:.2f}   target <= 0.25")
+                print(f"  rebuild/(a) = {results['rebuild_over_a']:.2f}   target <= 0.10")
         if "large" in only:
             source = Path(made["large"])
             md = [Path(p) for p in made["large_md"]]
             print("generated statement: 5,000 signatories, 60 paragraphs, en, three formats:")
             timed = interleaved(args.runs, {
                 "(d) statementpub build":
-                    lambda i: statementpub + [str(source), "--out", out()],
+                    lambda i: statementpub + [str(source), "--out", out(), "--force"],
                 "(d) floor: pandoc + WeasyPrint": lambda i: [
                     str(PYTHON), str(HERE / "floor.py"), "--styles", str(styles),
                     "--out", out(), *map(str, md)]})
             d, fd = timed["(d) statementpub build"], timed["(d) floor: pandoc + WeasyPrint"]
             results.update(d=d, d_floor=fd, d_over_floor=d["median"] / fd["median"])
-            print(f"  (d)/floor = {results['d_over_floor']:.2f}   target <= 1.0; "
-                  f"peak {d['tree_mib']:.0f} MiB (target <= 450)")
+            print(f"  (d)/floor = {results['d_over_floor']:.2f}   target <= 0.80; "
+                  f"peak {d['tree_mib']:.0f} MiB (target <= 400)")
         if "warm" in only:
             md = [Path(p) for p in made["warm_md"]]
             print("warm library calls, corpus statement in Spanish, one process:")
@@ -374,8 +406,11 @@ def main() -> int:
             for key, value in warm.items():
                 print(f"  {key:<34} {value:8.4f}")
             results["warm"] = warm
-            print(f"  render_html / pypandoc md->html = {warm['html_ratio']:.2f}   target <= 0.5")
-            print(f"  render_pdf / WeasyPrint alone   = {warm['pdf_ratio']:.2f}   target <= 1.1")
+            print(f"  render_html / pypandoc md->html = {warm['html_ratio']:.3f}   target <= 0.05")
+            print(f"  render_pdf / WeasyPrint alone   = {warm['pdf_ratio']:.2f}   target <= 0.70")
+        if burner is not None:
+            burner.kill()
+            burner.wait()
     results["load_after"] = load()
     print(f"load average after: {results['load_after']}")
     if args.json:

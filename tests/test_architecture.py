@@ -113,7 +113,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: preview sit between the build and the CLI). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("errors", "text", "langtags", "resources", "fonts", "options", "model", "images",
-              "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes"),
+              "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes", "findings",
+              "kinds"),
     "loader": ("frontmatter", "markdown", "signatories_csv", "loader", "schema"),
     "units and catalogs": ("units", "catalogs", "coverage", "translate", "i18n",
                            "extract_ui"),
@@ -172,7 +173,7 @@ def test_renderers_read_no_catalog_and_translate_nothing() -> None:
 
 def test_the_model_imports_only_leaf_helpers() -> None:
     assert _graph()["statementpub.model"] <= {"statementpub.errors", "statementpub.text",
-                                              "statementpub.langtags"}
+                                              "statementpub.langtags", "statementpub.kinds"}
 
 
 def test_the_api_does_not_import_the_build_orchestrator() -> None:

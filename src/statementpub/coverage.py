@@ -12,11 +12,10 @@ or kana, written without spaces, is one word too.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
+from .findings import Coverage, percent_shown
 from .markdown import inspect_inline
 from .units import Unit
 
@@ -38,47 +37,6 @@ def unit_words(unit: Unit, footnote_labels: Sequence[str] = (),
     if not unit.markup:
         return word_count(unit.msgid)
     return word_count(inspect_inline(unit.msgid, footnote_labels, references).visible)
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """How much of a statement a catalog translates usably.
-
-    ``words`` of ``total_words`` words and ``units`` of ``total_units``
-    distinct msgids have a usable translation.
-    """
-
-    words: int
-    total_words: int
-    units: int
-    total_units: int
-
-    @property
-    def percent(self) -> float:
-        """The words translated, in percent of all (100 when there is none), unrounded:
-        what the threshold is compared with."""
-        return 100.0 * self.words / self.total_words if self.total_words else 100.0
-
-    @property
-    def unit_percent(self) -> float:
-        """The units translated, in percent (100 when there is none)."""
-        return 100.0 * self.units / self.total_units if self.total_units else 100.0
-
-    def below(self, threshold: float) -> bool:
-        """Whether the words covered are fewer than ``threshold`` percent (po4a's
-        ``--keep``: exactly the threshold is published; 0 publishes everything)."""
-        return self.percent < threshold
-
-    def shown(self) -> str:
-        """``"62.5% of words (5/8), 2/3 units"``: rounded down, so that a coverage
-        below a threshold never reads as reaching it."""
-        return (f"{percent_shown(self.percent)} of words ({self.words}/{self.total_words}), "
-                f"{self.units}/{self.total_units} units")
-
-
-def percent_shown(value: float) -> str:
-    """``value`` with one decimal, rounded down (79.96 -> ``"79.9%"``)."""
-    return f"{math.floor(value * 10 + 1e-9) / 10:.1f}%"
 
 
 def measure(units: Iterable[Unit], translated: Iterable[str],

@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
-
 __all__ = ["direction", "normalize_lang", "primary_language", "registry_name", "same_language",
            "same_tag"]
 
@@ -48,6 +46,8 @@ def normalize_lang(tag: str) -> str | None:
 
 
 def _cldr_knows(tag: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
     try:
         return bool(Locale.parse(tag, sep="-").language)
     except (UnknownLocaleError, ValueError):
@@ -92,6 +92,8 @@ def same_language(a: str | None, b: str | None) -> bool:
 @lru_cache(maxsize=256)
 def direction(tag: str) -> str:
     """``"rtl"`` or ``"ltr"``: the direction of the tag's (likely) script, from CLDR."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale = Locale.parse(tag.replace("_", "-"), sep="-")
     except (UnknownLocaleError, ValueError):

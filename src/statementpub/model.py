@@ -20,6 +20,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
+from .kinds import KINDS
+
 __all__ = [
     "KINDS",
     "RESERVED_IDS",
@@ -61,9 +63,6 @@ RESERVED_ID_PREFIXES: tuple[str, ...] = ("fn-", "fnref-")
 def reserved_id(ident: str) -> bool:
     """Whether ``ident`` is, or looks like, an id of the edition's own parts."""
     return ident in RESERVED_IDS or ident.startswith(RESERVED_ID_PREFIXES)
-
-#: The statement kinds of the format, in the order of its table.
-KINDS: tuple[str, ...] = ("statement", "press-release", "joint-statement", "open-letter")
 
 
 @dataclass(frozen=True, slots=True)

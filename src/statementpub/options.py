@@ -25,7 +25,7 @@ from .errors import Diagnostic, LanguageTagError, OptionsError
 from .langtags import normalize_lang
 
 __all__ = ["DEFAULT_MIN_COVERAGE", "DEFAULT_OPTIONS", "FORMATS", "Options",
-           "check_formats", "check_interface_catalogs", "check_jobs", "check_min_coverage",
+           "check_formats", "check_interface_catalogs", "check_jobs", "check_min_coverage", "cores",
            "language_tag", "language_tags"]
 
 #: Output formats, in the order they are written.
@@ -159,3 +159,13 @@ def language_tags(langs: Iterable[str], *, path: str | Path | None = None) -> li
         if not any(t.lower() == tag.lower() for t in tags):
             tags.append(tag)
     return tags
+
+
+def cores() -> int:
+    """The cores this process may run on: the default of ``jobs``."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

@@ -21,12 +21,39 @@ One format of one edition, as bytes, is :mod:`statementpub.render.formats`
 
 from __future__ import annotations
 
-from ..options import FORMATS
-from .manifest import MANIFEST_NAME
-from .reports import BatchResult, BuildReport, EditionReport, Progress
-from .run import build, build_many
-from .sources import default_languages, find_sources
-from .write import write_atomically
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..options import FORMATS
+    from .manifest import MANIFEST_NAME
+    from .reports import BatchResult, BuildReport, EditionReport, Progress
+    from .run import build, build_many
+    from .sources import default_languages, find_sources
+    from .write import write_atomically
+
+_WHERE = {
+    "FORMATS": "..options", "MANIFEST_NAME": ".manifest", "BatchResult": ".reports",
+    "BuildReport": ".reports", "EditionReport": ".reports", "Progress": ".reports",
+    "build": ".run", "build_many": ".run", "default_languages": ".sources",
+    "find_sources": ".sources", "write_atomically": ".write",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, imported when first used (PEP 562): an unchanged rebuild
+    imports neither the planner nor the renderers."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
 
 __all__ = ["FORMATS", "MANIFEST_NAME", "BatchResult", "BuildReport", "EditionReport",
            "Progress", "build", "build_many", "default_languages", "find_sources",

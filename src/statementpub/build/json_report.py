@@ -30,12 +30,14 @@ the publishing threshold, not built (:attr:`BuildReport.in_progress`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, StatementpubError
 from ..langtags import same_language
-from ..model import Statement
 from .reports import BatchResult, BuildReport, EditionReport
+
+if TYPE_CHECKING:
+    from ..model import Statement
 
 __all__ = ["JSON_VERSION", "results_json"]
 

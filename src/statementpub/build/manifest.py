@@ -33,14 +33,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..edition import Edition
-from ..model import Statement
-from ..render.pdf import _DEFAULT_EPOCH as DEFAULT_EPOCH
+if TYPE_CHECKING:
+    from ..edition import Edition
+    from ..model import Statement
 
-__all__ = ["MANIFEST_NAME", "locked", "manifest_bytes", "output_key",
-           "read_manifest", "sha256", "source_id", "statement_inputs", "up_to_date"]
+#: The PDF's key carries ``SOURCE_DATE_EPOCH`` (statementpub.render.pdf's default when
+#: unset), although the PDF's bytes no longer depend on it.
+DEFAULT_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
+
+__all__ = ["DEFAULT_EPOCH", "MANIFEST_NAME", "library_fingerprint", "locked", "manifest_bytes",
+           "output_key", "read_manifest", "read_manifest_data", "sha256", "source_id",
+           "statement_inputs", "up_to_date"]
 
 #: The bookkeeping of incremental builds, in the output folder.
 MANIFEST_NAME = ".statementpub-manifest.json"
@@ -54,33 +59,74 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _hash_tree(digest: Any, root: Path, label: str) -> None:
+def _stat_tree(digest: Any, root: Path, label: str) -> None:
+    """Each file under ``root`` (no bytecode) as its relative path, size and modification
+    time: a changed, added or removed file changes the digest."""
     if not root.is_dir():
         return
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    todo = [root]
+    entries = []
+    while todo:
+        folder = todo.pop()
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        todo.append(Path(entry.path))
+                elif not entry.name.endswith(".pyc"):
+                    info = entry.stat()
+                    entries.append((Path(entry.path).relative_to(root).as_posix(),
+                                    info.st_size, info.st_mtime_ns))
+    for name, size, mtime in sorted(entries):
+        digest.update(f"{label}/{name}\0{size}\0{mtime}\0".encode())
+
+
+#: The distributions whose versions are part of the library's fingerprint: the engines
+#: and the libraries that decide the bytes of the outputs.
+ENGINES = ("weasyprint", "pypandoc-binary", "pydyf", "fonttools", "babel", "jinja2",
+           "markdown-it-py", "polib")
+
+
+def _versions() -> list[str]:
+    """``name=version`` of each of :data:`ENGINES`, from the ``*.dist-info`` folder names
+    on ``sys.path`` (what ``importlib.metadata`` reads, without its 10 ms)."""
+    import re
+    import sys
+
+    wanted = {re.sub(r"[-_.]+", "_", name).lower(): name for name in ENGINES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name[:-len(".dist-info")].partition("-")
+                key = re.sub(r"[-_.]+", "_", project).lower()
+                if key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = version
+    return [f"{name}={found.get(name, '?')}" for name in ENGINES]
 
 
 @lru_cache(maxsize=1)
-def _library_fingerprint() -> str:
-    """The library as it renders: its version, its engines' versions, and the bytes of
-    its code, templates, stylesheets, fonts and interface catalogs."""
-    from importlib.metadata import PackageNotFoundError, version
+def library_fingerprint() -> str:
+    """The library as it renders: its version, the versions of its engines, and the
+    name, size and modification time of each file of its code, templates, stylesheets,
+    fonts and interface catalogs (a reinstall or an edited file changes it).
 
+    Read once per process; about 2 ms.
+    """
+    from .. import __version__
     from ..resources import locales_dir, styles_dir
 
-    digest = hashlib.sha256()
-    for name in ("statementpub", "weasyprint", "pypandoc-binary", "pydyf", "fonttools"):
-        try:
-            digest.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=?\0".encode())
-    _hash_tree(digest, _PACKAGE, "package")
+    digest = hashlib.sha256(f"statementpub={__version__}\0".encode())
+    for version in _versions():
+        digest.update(f"{version}\0".encode())
+    _stat_tree(digest, _PACKAGE, "package")
     for label, folder in (("styles", styles_dir), ("locales", locales_dir)):
         try:
-            _hash_tree(digest, folder(), label)
+            _stat_tree(digest, folder(), label)
         except FileNotFoundError:
             pass
     return digest.hexdigest()
@@ -122,7 +168,7 @@ def output_key(inputs: dict[str, Any], edition: Edition, fmt: str,
                langs: Sequence[str], memo: dict[Path, str]) -> str:
     """The key of one output: it changes when anything the output is made from does."""
     parts = {
-        "library": _library_fingerprint(),
+        "library": library_fingerprint(),
         "inputs": inputs,
         "lang": edition.lang,
         "catalog": edition.catalog_sha256 or _file_hash(edition.catalog_path, memo),
@@ -167,26 +213,39 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)  # closing the file releases the lock
 
 
-def read_manifest(out: Path) -> dict[str, dict[str, str]]:
-    """The manifest's entries by file name; ``{}`` when it is missing, broken or of
-    another format (a full build follows)."""
+def read_manifest_data(out: Path) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """The manifest's output entries by file name, and its records of statements by
+    :func:`source_id` (:mod:`.uptodate`); both empty when it is missing, broken or of
+    another format (a full build follows). A manifest written before records existed
+    has none: its statements are built the full way once, and recorded."""
     try:
         data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT:
-        return {}
+        return {}, {}
     outputs = data.get("outputs")
     if not isinstance(outputs, dict):
-        return {}
-    return {name: entry for name, entry in outputs.items()
-            if isinstance(entry, dict) and isinstance(entry.get("key"), str)
-            and isinstance(entry.get("sha256"), str)}
+        return {}, {}
+    statements = data.get("statements")
+    return ({name: entry for name, entry in outputs.items()
+             if isinstance(entry, dict) and isinstance(entry.get("key"), str)
+             and isinstance(entry.get("sha256"), str)},
+            statements if isinstance(statements, dict) else {})
 
 
-def manifest_bytes(outputs: dict[str, dict[str, str]]) -> bytes:
-    """The manifest of ``outputs`` (entries by file name), as bytes."""
-    data = {"format": _MANIFEST_FORMAT, "outputs": dict(sorted(outputs.items()))}
+def read_manifest(out: Path) -> dict[str, dict[str, str]]:
+    """The manifest's entries by file name (see :func:`read_manifest_data`)."""
+    return read_manifest_data(out)[0]
+
+
+def manifest_bytes(outputs: dict[str, dict[str, str]],
+                   statements: dict[str, Any] | None = None) -> bytes:
+    """The manifest of ``outputs`` (entries by file name) and ``statements`` (records by
+    source), as bytes."""
+    data: dict[str, Any] = {"format": _MANIFEST_FORMAT, "outputs": dict(sorted(outputs.items()))}
+    if statements:
+        data["statements"] = dict(sorted(statements.items()))
     return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 

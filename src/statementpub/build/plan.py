@@ -61,6 +61,13 @@ class Job:
     interface_catalogs: Path | None = None
     #: ``strict``: the refused editions themselves, reported with no files
     refused_editions: list[Edition] = field(default_factory=list)
+    #: the request hash when this statement's build may be recorded for unchanged
+    #: rebuilds (statementpub.build.uptodate), the files it read with their hashes, the
+    #: catalogs found beside it and the interface catalogs' hash, taken before reading
+    request: str | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+    scan: list[str] = field(default_factory=list)
+    interface: str | None = None
     pending: int = 0
     finished: bool = False
     result: BatchResult | None = None
@@ -152,6 +159,8 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
             job.editions = [e for e in job.editions
                             if not e.fallbacks and not e.interface_fallbacks]
     inputs = statement_inputs(statement, memo)
+    if job.request is not None:
+        _read_files(job, statement, editions, memo)
     langs_built = [e.lang for e in job.editions]
     for edition in job.editions:
         for fmt in formats:
@@ -163,3 +172,31 @@ def plan(job: Job, source: str | Path | Statement, langs: Sequence[str] | None,
             key = output_key(inputs, edition, fmt, langs_built, memo)
             stale = force or not up_to_date(path, key, manifest.get(path.name))
             job.outputs.append(Output(path, edition, fmt, key, stale))
+
+
+def _read_files(job: Job, statement: Statement, editions: Sequence[Edition],
+                memo: dict[Path, str]) -> None:
+    """Fill ``job.inputs`` with every file the build read and the hash of the bytes read;
+    a statement whose inputs cannot all be named so is not recorded (``job.request``
+    cleared)."""
+    if statement.path is None or statement.source_sha256 is None \
+            or statement.signatories_source is not None:
+        job.request = None
+        return
+    read = {str(statement.path.resolve()): statement.source_sha256}
+    for edition in editions:
+        if edition.catalog_path is not None:
+            if edition.catalog_sha256 is None:
+                job.request = None
+                return
+            read[str(edition.catalog_path.resolve())] = edition.catalog_sha256
+    files = list(statement.body.images.values())
+    if statement.publisher and statement.publisher.logo:
+        files.append(statement.publisher.logo.path)
+    for path in files:
+        digest = memo.get(path)
+        if digest is None or digest == "missing":
+            job.request = None
+            return
+        read[str(Path(path).resolve())] = digest
+    job.inputs = read

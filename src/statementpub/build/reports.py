@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..coverage import Coverage
-from ..edition import Fallback, InterfaceFallback
 from ..errors import Diagnostic, StatementpubError
+from ..findings import Coverage, Fallback, InterfaceFallback
 
 __all__ = ["BatchResult", "BuildReport", "EditionReport", "InProgress", "Progress"]
 

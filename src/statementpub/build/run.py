@@ -15,15 +15,14 @@ rendered (:mod:`.write`):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ..edition.glyphs import check_glyphs
 from ..errors import BuildError, OptionsError, RenderError, StatementpubError
 from ..fonts import font_set
-from ..model import Statement
 from ..options import (
     DEFAULT_MIN_COVERAGE,
     DEFAULT_OPTIONS,
@@ -33,25 +32,34 @@ from ..options import (
     check_interface_catalogs,
     check_jobs,
     check_min_coverage,
+    cores,
 )
-from ..render.formats import (
-    epub_html,
-    font_roots,
-    has_images,
-    html_bytes,
-    pdf_bytes,
-    print_html,
-    resource_roots,
-)
-from . import workers
-from .manifest import read_manifest
-from .plan import Job, Output, alternates, plan
+from .manifest import read_manifest_data
 from .reports import BatchResult, BuildReport, Progress
-from .write import write_outputs
+
+if TYPE_CHECKING:
+    from ..model import Statement
+    from .plan import Job, Output
+
+# The planner and the renderers are imported by the functions that use them: a build
+# with nothing to render (an unchanged rebuild) imports neither (statementpub.build.uptodate).
 
 __all__ = ["STAGES", "build", "build_many"]
 
-_Items = list[tuple[Job, Output]]
+_Items = list[tuple["Job", "Output"]]
+
+
+def _is_statement(source: object) -> bool:
+    """Whether ``source`` is a loaded statement rather than a path (without importing the
+    model, which a path-only build may not need)."""
+    return not isinstance(source, (str, os.PathLike))
+
+
+def _source_path(source: str | Path | Statement) -> Path | None:
+    """The file of a source: the path given, or a loaded statement's own."""
+    if _is_statement(source):
+        return cast("Statement", source).path
+    return Path(cast("str | Path", source))
 
 
 def _as_render_error(exc: BaseException) -> StatementpubError:
@@ -83,22 +91,64 @@ def _run(sources: Sequence[str | Path | Statement], options: Options,
     check_jobs(options.jobs)
     min_coverage = check_min_coverage(options.min_coverage)
     ui_catalogs = check_interface_catalogs(options.interface_catalogs)
-    workers_ = options.jobs if options.jobs is not None else workers.cores()
+    workers_ = options.jobs if options.jobs is not None else cores()
     langs = list(options.langs) if options.langs else None
     strict, force = options.strict, options.force
-    fonts = font_set(options.fonts)
     # the manifest knows the shipped fonts, not a user's font files: render all
-    force = force or bool(fonts.user)
+    force = force or bool(options.fonts)
     out = Path(options.out_dir)
-    manifest = {} if force else read_manifest(out)
+    manifest, records = ({}, {}) if force else read_manifest_data(out)
+    # Unchanged statements first: decided from the manifest's records and hashes alone,
+    # without reading them (statementpub.build.uptodate).
+    done: dict[int, BatchResult] = {}
+    recording: dict[int, tuple[str, list[str], str | None]] = {}
+    if not force:
+        from .uptodate import catalog_scan, check, folder_hash, request_hash
+
+        interface = folder_hash(ui_catalogs) if ui_catalogs is not None else None
+        for index, source in enumerate(sources):
+            if _is_statement(source):
+                continue
+            path = Path(cast("str | Path", source))
+            request = request_hash(str(path), chosen, langs, strict, min_coverage, ui_catalogs)
+            report = check(records.get(str(path.resolve())), path, out, request, ui_catalogs,
+                           manifest)
+            if report is not None:
+                done[index] = BatchResult(path, report=report)
+            else:
+                recording[index] = (request, catalog_scan(path), interface)
+    if len(done) == len(sources):
+        return [done[index] for index in range(len(sources))]
+    rest = [source for index, source in enumerate(sources) if index not in done]
+    results = iter(_run_sources(rest, options, progress, stage, given, manifest,
+                                [recording.get(index) for index in range(len(sources))
+                                 if index not in done],
+                                langs=langs, chosen=chosen, min_coverage=min_coverage,
+                                ui_catalogs=ui_catalogs, force=force, out=out,
+                                strict=strict, workers_=workers_))
+    return [done[index] if index in done else next(results) for index in range(len(sources))]
+
+
+def _run_sources(sources: Sequence[str | Path | Statement], options: Options,
+                 progress: Callable[[Progress], None] | None,
+                 stage: Callable[[str], None] | None, given: Executor | None,
+                 manifest: dict[str, dict[str, str]],
+                 recording: list[tuple[str, list[str], str | None] | None], *,
+                 langs: list[str] | None, chosen: Sequence[str], min_coverage: float,
+                 ui_catalogs: Path | None, force: bool, out: Path,
+                 strict: bool, workers_: int) -> list[BatchResult]:
+    """The full way: plan ``sources``, render what is stale, write, record."""
+    fonts = font_set(options.fonts)
     memo: dict[Path, str] = {}
     jobs_: list[Job] = []
     # The PDF workers start now, before the statements are read: each imports WeasyPrint
     # and parses the print stylesheets (0.35 s) while this process plans the build.
+    from . import workers
+
     early = _early_pdf_workers(sources, langs, chosen, workers_) if given is None else None
     try:
         return _run_planned(sources, options, progress, stage, given, early, jobs_, memo,
-                            langs=langs, chosen=chosen, min_coverage=min_coverage,
+                            recording, langs=langs, chosen=chosen, min_coverage=min_coverage,
                             ui_catalogs=ui_catalogs, fonts=fonts, force=force, out=out,
                             manifest=manifest, strict=strict)
     except BaseException:
@@ -118,8 +168,9 @@ def _pdf_estimate(sources: Sequence[str | Path | Statement], langs: list[str] | 
         if langs:
             total += len(langs)
             continue
-        path = source.path if isinstance(source, Statement) else Path(source)
-        count = 1 + (len(source.translations) if isinstance(source, Statement) else 0)
+        path = _source_path(source)
+        count = 1 + (len(cast("Statement", source).translations) if _is_statement(source)
+                     else 0)
         if path is not None:
             count += sum(1 for _ in path.parent.glob(f"{_glob_escape(path.stem)}.*.po"))
         total += count
@@ -138,6 +189,8 @@ def _early_pdf_workers(sources: Sequence[str | Path | Statement], langs: list[st
     One worker per two PDFs, up to ``cores``: a worker costs the WeasyPrint import and
     the stylesheets (about 0.35 s, more than a short statement's PDF), so two PDFs go
     to one worker, which has both done before a second would have started."""
+    from . import workers
+
     if "pdf" not in formats or cores < 2:
         return None
     estimate = _pdf_estimate(sources, langs)
@@ -151,17 +204,35 @@ def _early_pdf_workers(sources: Sequence[str | Path | Statement], langs: list[st
 def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
                  progress: Callable[[Progress], None] | None,
                  stage: Callable[[str], None] | None, given: Executor | None,
-                 early: Any, jobs_: list[Job], memo: dict[Path, str], *,
+                 early: Any, jobs_: list[Job], memo: dict[Path, str],
+                 recording: list[tuple[str, list[str], str | None] | None], *,
                  langs: list[str] | None, chosen: Sequence[str], min_coverage: float,
                  ui_catalogs: Path | None, fonts: Any, force: bool, out: Path,
                  manifest: dict[str, dict[str, str]], strict: bool) -> list[BatchResult]:
+    from ..edition.glyphs import check_glyphs
+    from ..render.formats import (
+        epub_html,
+        font_roots,
+        has_images,
+        html_bytes,
+        pdf_bytes,
+        print_html,
+        resource_roots,
+    )
+    from . import workers
+    from .plan import Job, alternates, plan
+    from .write import write_outputs
+
     def at(name: str) -> None:
         if stage is not None:
             stage(name)
 
     for source in sources:
-        path = source.path if isinstance(source, Statement) else Path(source)
+        path = _source_path(source)
         job = Job(path or Path("<statement>"))
+        chosen_record = recording[len(jobs_)]
+        if chosen_record is not None and not fonts.user:
+            job.request, job.scan, job.interface = chosen_record
         jobs_.append(job)
         try:
             plan(job, source, langs, chosen, out, strict, force, manifest, memo, at,

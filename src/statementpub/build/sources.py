@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..catalogs import available_catalogs
 from ..errors import BuildError, Diagnostic
 from ..langtags import normalize_lang
-from ..model import Statement
+
+if TYPE_CHECKING:
+    from ..model import Statement
 
 __all__ = ["default_languages", "find_sources"]
 
@@ -45,6 +47,8 @@ def _missing(path: Path, message: str) -> BuildError:
 
 def default_languages(statement: Statement) -> list[str]:
     """The source language plus every language with a catalog beside the source."""
+    from ..catalogs import available_catalogs
+
     langs = [statement.lang]
     for tag in available_catalogs(statement):
         normalized = normalize_lang(tag)

@@ -31,9 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from ..processes import ask_for_parent_death_signal
-from ..render.formats import pdf_bytes
 
-__all__ = ["cores", "pdf_task", "pool", "stop_workers"]
+__all__ = ["pdf_task", "pool", "stop_workers"]
 
 #: In a worker process only: the image cache of its documents.
 _worker_cache: dict[str, Any] | None = None
@@ -102,6 +101,8 @@ def stop_workers(executor: Any) -> None:
 
 def pdf_task(html: str, roots: list[Path]) -> bytes:
     """In a worker: the PDF of print HTML. :raises PdfRenderError:"""
+    from ..render.formats import pdf_bytes
+
     return pdf_bytes(html, roots, cache=_worker_cache)
 
 
@@ -124,11 +125,3 @@ def pool(workers: int) -> Any:
     parent = os.getpid() if context.get_start_method() == "fork" else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(parent,))
-
-
-def cores() -> int:
-    """The cores this process may run on (the default of ``jobs``)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1

@@ -13,6 +13,7 @@ when no other build can be writing them.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -20,7 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BuildError
-from .manifest import MANIFEST_NAME, locked, manifest_bytes, read_manifest, sha256, source_id
+from .manifest import (
+    MANIFEST_NAME,
+    locked,
+    manifest_bytes,
+    read_manifest_data,
+    sha256,
+    source_id,
+)
 from .reports import BuildReport, EditionReport
 
 if TYPE_CHECKING:
@@ -89,37 +97,6 @@ def write_outputs(job: Job, out: Path, *, force: bool = False,
     """
     statement = job.statement
     assert statement is not None
-    stale = [output for output in job.outputs if output.stale]
-    if stale:
-        out.mkdir(parents=True, exist_ok=True)
-        mine = source_id(statement)
-        with locked(out):
-            outputs = read_manifest(out)
-            if not force:
-                for output in stale:
-                    other = outputs.get(output.path.name, {}).get("source")
-                    if other is not None and other != mine:
-                        raise BuildError(
-                            f"{output.path}: made from {other}; not overwritten with the "
-                            f"edition of {mine} (give one of them another 'slug', or "
-                            "rebuild with --force to replace it)")
-            _remove_leftovers(out, [MANIFEST_NAME, *(o.path.name for o in stale)])
-            if any(output.path.name in outputs for output in stale):
-                for output in stale:
-                    outputs.pop(output.path.name, None)
-                write_atomically(out / MANIFEST_NAME, manifest_bytes(outputs))
-            for output in stale:
-                assert output.data is not None
-                write_atomically(output.path, output.data)
-            if stage is not None:
-                stage("writing")
-            for output in stale:
-                assert output.data is not None
-                outputs[output.path.name] = {"key": output.key, "sha256": sha256(output.data),
-                                             "source": mine}
-            write_atomically(out / MANIFEST_NAME, manifest_bytes(outputs))
-        if stage is not None:
-            stage("written")
     editions = []
     for edition in job.editions:
         mine_ = [o for o in job.outputs if o.edition is edition]
@@ -132,7 +109,57 @@ def write_outputs(job: Job, out: Path, *, force: bool = False,
                                   interface_fallbacks=edition.interface_fallbacks,
                                   coverage=edition.coverage)
                     for edition in job.refused_editions)
-    return BuildReport(statement.path or Path("<statement>"), statement.slug, tuple(editions),
-                       statement.warnings, in_progress=tuple(job.in_progress),
-                       min_coverage=job.min_coverage, requested=job.requested,
-                       refused=refused)
+    report = BuildReport(statement.path or Path("<statement>"), statement.slug,
+                         tuple(editions), statement.warnings,
+                         in_progress=tuple(job.in_progress), min_coverage=job.min_coverage,
+                         requested=job.requested, refused=refused)
+
+    stale = [output for output in job.outputs if output.stale]
+    mine = source_id(statement)
+    # an unchanged rebuild is decided from this record next time (statementpub.build.uptodate)
+    recordable = job.request is not None and job.refused is None
+    if not stale and not recordable:
+        return report
+    out.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        outputs, statements = read_manifest_data(out)
+        if stale:
+            if not force:
+                for output in stale:
+                    other = outputs.get(output.path.name, {}).get("source")
+                    if other is not None and other != mine:
+                        raise BuildError(
+                            f"{output.path}: made from {other}; not overwritten with the "
+                            f"edition of {mine} (give one of them another 'slug', or "
+                            "rebuild with --force to replace it)")
+            _remove_leftovers(out, [MANIFEST_NAME, *(o.path.name for o in stale)])
+            if any(output.path.name in outputs for output in stale) or mine in statements:
+                for output in stale:
+                    outputs.pop(output.path.name, None)
+                statements.pop(mine, None)
+                write_atomically(out / MANIFEST_NAME, manifest_bytes(outputs, statements))
+            for output in stale:
+                assert output.data is not None
+                write_atomically(output.path, output.data)
+            if stage is not None:
+                stage("writing")
+            for output in stale:
+                assert output.data is not None
+                outputs[output.path.name] = {"key": output.key, "sha256": sha256(output.data),
+                                             "source": mine}
+        written = {o.path.name: outputs.get(o.path.name, {}).get("sha256") for o in job.outputs}
+        if recordable and all(digest is not None for digest in written.values()):
+            from .uptodate import record
+
+            assert job.request is not None
+            entry = record(job.request, job.inputs, job.scan, job.interface,
+                           {name: str(digest) for name, digest in written.items()}, report)
+            if not stale and statements.get(mine) == json.loads(json.dumps(entry)):
+                return report  # recorded already
+            statements[mine] = entry
+        else:
+            statements.pop(mine, None)
+        write_atomically(out / MANIFEST_NAME, manifest_bytes(outputs, statements))
+    if stale and stage is not None:
+        stage("written")
+    return report

@@ -17,15 +17,6 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..errors import StatementpubError
-from .build_output import run_build
-from .commands import (
-    check_command,
-    extract_command,
-    import_command,
-    signatories_import_command,
-    status_command,
-    update_command,
-)
 from .parser import build_options, make_parser
 from .service_commands import COMMANDS, run_command
 
@@ -43,22 +34,27 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     if args.command == "build":
+        from .build_output import run_build
+
         return run_build(args.sources, options=build_options(args), stream=err,
                          json_stream=out if args.json else None)
+    # each command's module is imported when it runs: a build imports no translator tool
+    from . import commands
+
     try:
         if args.command in COMMANDS:
             return run_command(args, out, err)
         if args.command == "check":
-            return check_command(args, out)
+            return commands.check_command(args, out)
         if args.command == "extract":
-            return extract_command(args, out, err)
+            return commands.extract_command(args, out, err)
         if args.command == "update":
-            return update_command(args, err)
+            return commands.update_command(args, err)
         if args.command == "import":
-            return import_command(args, err)
+            return commands.import_command(args, err)
         if args.command == "signatories":
-            return signatories_import_command(args, err)
-        return status_command(args, out, err)
+            return commands.signatories_import_command(args, err)
+        return commands.status_command(args, out, err)
     except StatementpubError as exc:
         for line in exc.lines():
             print(line, file=err)

@@ -36,8 +36,8 @@ from ..build import (
     find_sources,
 )
 from ..build.json_report import JSON_VERSION, results_json
-from ..coverage import percent_shown
 from ..errors import StatementpubError
+from ..findings import percent_shown
 from ..options import Options
 
 __all__ = ["PAUSE_VARIABLE", "ProgressDisplay", "describe", "run_build", "summary_table"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
-from ..model import KINDS
+from ..kinds import KINDS
 from ..options import DEFAULT_OPTIONS, FORMATS, Options
 from .service_commands import add_commands
 

@@ -5,24 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..coverage import Coverage
+from ..findings import Coverage, Fallback
 from ..model import Statement
 from .labels import InterfaceFallback, Labels
 from .nodes import Block, Note, Para, Text
 
 __all__ = ["ContactPart", "Edition", "Fallback", "InterfaceFallback", "LinkPart", "LogoPart",
            "PublisherPart", "SignatoryPart"]
-
-
-@dataclass(frozen=True, slots=True)
-class Fallback:
-    """A unit shown in the source language, and why (``reason``: "fuzzy",
-    "untranslated", "drops link target https://...", ...)."""
-
-    line: int
-    role: str
-    msgid: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)

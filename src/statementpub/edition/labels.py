@@ -12,22 +12,11 @@ import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
 
+from ..findings import InterfaceFallback
 from ..i18n import Interface, UiText
 from .nodes import Text
 
 __all__ = ["InterfaceFallback", "Labels", "make_labels"]
-
-
-@dataclass(frozen=True, slots=True)
-class InterfaceFallback:
-    """An interface text that an edition shows in another language than its own
-    (STATEMENT_FORMAT.md, "Editions and catalogs"): ``what`` it is ("the label
-    'signatories'", "the date", "the name of MX"), the language ``lang`` it is
-    shown in (and marked with), and why (``reason``)."""
-
-    what: str
-    lang: str
-    reason: str
 
 
 @dataclass(frozen=True)
