@@ -179,3 +179,40 @@ def test_one_interface_catalog_is_found_as_the_listing_finds_it(tmp_path: Path) 
     for tag in ("es", "pt-br", "fr", "de", "nl", "it", ".hidden", ".it", "xx"):
         assert _catalog_in(tmp_path, tag) == listing.get(tag), tag
     assert _catalog_in(tmp_path / "missing", "es") is None
+
+
+# Compiled templates (render/html.py, _Loader): the first render in a process skips
+# Jinja's compiler, and never uses code made from another template text.
+
+@pytest.mark.parametrize("name", html_render.TEMPLATE_NAMES)
+def test_compiled_templates_are_what_jinja_makes_of_the_templates(name: str) -> None:
+    shipped = (html_render._TEMPLATES / f"{name}.compiled").read_text(encoding="utf-8")
+    assert shipped == html_render.compiled_template(name), (
+        "regenerate: python -c 'from statementpub.render.html import "
+        "write_compiled_templates as w; w()'")
+
+
+def test_a_compiled_template_is_used_only_for_the_text_it_was_made_from(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "edition.pandoc.html.j2"
+    environment = html_render._environment()
+    monkeypatch.setattr(html_render, "_TEMPLATES", tmp_path)
+    monkeypatch.setattr(environment, "loader", html_render._Loader(str(tmp_path)))
+    environment.cache.clear()  # type: ignore[union-attr]
+    try:
+        template = tmp_path / name
+        template.write_text("{{ lang }} from the file\n", encoding="utf-8")
+        # a compiled file that claims the template's text but holds other code: used
+        key = html_render._compiled_key(environment, name, template.read_text("utf-8"))
+        code = environment.compile("{{ lang }} from the compiled code\n", name, str(template),
+                                   raw=True)
+        (tmp_path / f"{name}.compiled").write_text(
+            f"{html_render._COMPILED_HEADER}{key}\n{code}", encoding="utf-8")
+        assert environment.get_template(name).render(lang="es") == \
+            "es from the compiled code\n"
+        # the template changed: the compiled code is not its own any more
+        template.write_text("{{ lang }} from the edited file\n", encoding="utf-8")
+        environment.cache.clear()  # type: ignore[union-attr]
+        assert environment.get_template(name).render(lang="es") == "es from the edited file\n"
+    finally:
+        environment.cache.clear()  # type: ignore[union-attr]
