@@ -374,7 +374,7 @@ def main() -> int:
             for key, value in warm.items():
                 print(f"  {key:<34} {value:8.4f}")
             results["warm"] = warm
-            print(f"  render_html / pypandoc md->html = {warm['html_ratio']:.2f}   target <= 0.5")
+            print(f"  render_html / pypandoc md->html = {warm['html_ratio']:.3f}   target <= 0.05")
             print(f"  render_pdf / WeasyPrint alone   = {warm['pdf_ratio']:.2f}   target <= 1.1")
     results["load_after"] = load()
     print(f"load average after: {results['load_after']}")
