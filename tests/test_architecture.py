@@ -113,8 +113,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: preview sit between the build and the CLI). Every module is placed.
 LAYERS: dict[str, tuple[str, ...]] = {
     "model": ("errors", "text", "langtags", "resources", "fonts", "options", "model", "images",
-              "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes", "findings",
-              "kinds"),
+              "memo", "edition.nodes", "htmlcheck", "pdfinspect", "validate", "processes",
+              "findings", "kinds"),
     "loader": ("frontmatter", "markdown", "signatories_csv", "loader", "schema"),
     "units and catalogs": ("units", "catalogs", "coverage", "translate", "i18n",
                            "extract_ui"),

@@ -1,7 +1,9 @@
 """The rendering API: a statement (or an edition) in, one output format out.
 
-These functions write nothing and keep no state between calls, so a web
-service may call them from several threads. They do not depend on the build
+These functions write nothing, and what they keep between calls (editions,
+parsed catalogs: :mod:`statementpub.memo`) is keyed on the identity and bytes
+of every file it came from, so it never changes a result; a web service may
+call them from several threads. They do not depend on the build
 orchestrator (:mod:`statementpub.build`), which depends on them.
 """
 

@@ -24,7 +24,6 @@ import codecs
 import glob
 import io
 import re
-import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,11 +35,13 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .errors import CatalogError
 from .markdown import MAX_INLINE_NESTING, inspect_inline
+from .memo import LRU, FileKey, NotRegularFile, read_file
 from .model import Statement
 from .text import bidi_problem, forbidden_character
 
 __all__ = ["MAX_CATALOG_BYTES", "CatalogIndex", "check_po_syntax", "declared_charset",
-           "decode_catalog", "find_catalog", "judge", "read_catalog", "read_catalog_bytes"]
+           "catalog_index_of_file", "decode_catalog", "find_catalog", "judge", "read_catalog",
+           "read_catalog_bytes", "read_catalog_file"]
 
 #: Catalogs larger than this are refused (bytes): 16 MiB.
 MAX_CATALOG_BYTES = 16 * 1024 * 1024
@@ -146,21 +147,46 @@ def read_catalog_bytes(path: str | Path, *, display: str | None = None) -> bytes
 
     :raises CatalogError: the file cannot be read or is too large.
     """
+    return read_catalog_file(path, display=display)[0]
+
+
+def read_catalog_file(path: str | Path, *, display: str | None = None) -> tuple[bytes, FileKey]:
+    """:func:`read_catalog_bytes`, and the :class:`~statementpub.memo.FileKey` of the
+    bytes read (the file's identity and their SHA-256), which caches key on.
+
+    :raises CatalogError: the file cannot be read or is too large.
+    """
     path = Path(path)
     shown = display or str(path)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise CatalogError("cannot read the catalog: not a regular file", path=shown)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_CATALOG_BYTES + 1)
+        data, key = read_file(path, MAX_CATALOG_BYTES)
+    except NotRegularFile:
+        raise CatalogError("cannot read the catalog: not a regular file", path=shown) from None
     except OSError as exc:
         raise CatalogError(f"cannot read the catalog: {exc.strerror or exc}",
                            path=shown) from None
     if len(data) > MAX_CATALOG_BYTES:
         raise CatalogError(f"the catalog is larger than {MAX_CATALOG_BYTES} bytes (16 MiB)",
                            path=shown, line=1)
-    return data
+    return data, key
+
+
+#: Indexes of catalogs read from files, by the file's identity and bytes
+#: (:func:`catalog_index_of_file`).
+_INDEXES: LRU[FileKey, CatalogIndex] = LRU(maxsize=16)
+
+
+def catalog_index_of_file(data: bytes, key: FileKey, *, display: str) -> CatalogIndex:
+    """The :class:`CatalogIndex` of catalog ``data`` read from a file whose key is
+    ``key`` (:func:`read_catalog_file`), parsed strictly (:func:`parse_catalog`)
+    once per process for the same file and bytes.
+
+    The index's entries are shared by every caller: read them, never change them.
+
+    :raises CatalogError: the catalog is malformed.
+    """
+    return _INDEXES.get_or_make(key, lambda: CatalogIndex.of(
+        parse_catalog(data, display=display)))
 
 
 def parse_catalog(data: bytes, *, display: str = "<catalog>") -> polib.POFile:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import OptionsError
@@ -271,7 +271,19 @@ class FontSet:
 
     def coverage(self) -> frozenset[int]:
         """Every code point some face can draw."""
+        return self._coverage
+
+    @cached_property
+    def _coverage(self) -> frozenset[int]:
         return _union(self.faces)
+
+    @cached_property
+    def _families(self) -> tuple[tuple[str, frozenset[int]], ...]:
+        """Each family in the order of the font stacks, with the code points of its faces."""
+        families: dict[str, set[int]] = {}
+        for face in self.faces:
+            families.setdefault(face.family, set()).update(face.codepoints)
+        return tuple((family, frozenset(codepoints)) for family, codepoints in families.items())
 
     def missing(self, text: str) -> list[str]:
         """The distinct characters of ``text`` that need a glyph and that no face has,
@@ -291,14 +303,11 @@ class FontSet:
         can be left out of a self-contained document (HTML, EPUB) without changing
         how it looks."""
         chosen = first_families(langs)
-        families: dict[str, set[int]] = {}
-        for face in self.faces:
-            families.setdefault(face.family, set()).update(face.codepoints)
         for character in set(text):
             if not needs_glyph(character):
                 continue
             code = ord(character)
-            for family, codepoints in families.items():
+            for family, codepoints in self._families:
                 if code in codepoints:
                     chosen.add(family)
                     break
@@ -354,4 +363,10 @@ def font_set(user_fonts: Iterable[str | Path] = ()) -> FontSet:
             raise OptionsError(f"font {str(name)!r}: not a font file "
                                f"({', '.join(FONT_SUFFIXES)}) that exists")
         user.append(Face(f"statementpub font {index}", path, codepoints=_cmap(path)))
-    return FontSet(shipped_faces(), tuple(user))
+    # one object for the same faces, so that what it computes once (its coverage) is kept
+    return _font_set(shipped_faces(), tuple(user))
+
+
+@lru_cache(maxsize=8)
+def _font_set(shipped: tuple[Face, ...], user: tuple[Face, ...]) -> FontSet:
+    return FontSet(shipped, user)

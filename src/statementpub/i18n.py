@@ -30,7 +30,8 @@ from __future__ import annotations
 import datetime as _dt
 import gettext as _gettext
 import io
-from collections.abc import Sequence
+import os
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +45,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .errors import CatalogError
 from .langtags import primary_language, registry_name, same_language
+from .memo import LRU, FileKey, NotRegularFile, read_file
 from .resources import locales_dir
 from .text import bidi_problem, forbidden_character
 
@@ -99,17 +101,43 @@ def _roots(folders: CatalogFolders) -> tuple[Path, ...]:
     return (*catalog_folders(folders), locales_dir())
 
 
+def _tag_of(path: Path) -> str:
+    """The lowercased tag of an interface catalog file (``pt_BR/LC_MESSAGES/...`` ->
+    ``pt-br``)."""
+    name = path.parent.parent.name if path.name == f"{DOMAIN}.po" and \
+        path.parent.name == "LC_MESSAGES" else path.stem
+    return name.replace("_", "-").lower()
+
+
 def _catalogs_in(root: Path) -> dict[str, Path]:
     """The interface catalogs in one folder, by lowercased tag (``es``, ``pt-br``)."""
     found: dict[str, Path] = {}
     if not root.is_dir():
         return found
     for path in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")) + sorted(root.glob("*.po")):
-        name = path.parent.parent.name if path.name == f"{DOMAIN}.po" and \
-            path.parent.name == "LC_MESSAGES" else path.stem
         if path.is_file():
-            found.setdefault(name.replace("_", "-").lower(), path)
+            found.setdefault(_tag_of(path), path)
     return found
+
+
+def _catalog_in(root: Path, tag: str) -> Path | None:
+    """``_catalogs_in(root).get(tag)``, from one listing of ``root`` and without
+    looking at the other languages' files."""
+    try:
+        entries = sorted(os.listdir(root))  # as pathlib's glob lists it: hidden names too
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.replace("_", "-").lower() == tag:
+            path = root / entry / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if path.is_file():
+                return path
+    for entry in entries:
+        if entry.endswith(".po"):
+            path = root / entry
+            if _tag_of(path) == tag and path.is_file():
+                return path
+    return None
 
 
 def available_languages(folders: CatalogFolders = None) -> list[str]:
@@ -127,18 +155,20 @@ def _catalog_path(lang: str, folders: CatalogFolders = None) -> Path | None:
     roots = _roots(folders)
     for name in dict.fromkeys([lang.lower(), primary_language(lang)]):
         for root in roots:
-            path = _catalogs_in(root).get(name)
+            path = _catalog_in(root, name)
             if path is not None:
                 return path
     return None
 
 
-@lru_cache(maxsize=32)
-def _translations(path: Path, mtime_ns: int) -> _gettext.GNUTranslations:
+#: Compiled interface catalogs, by the file's identity and bytes.
+_TRANSLATIONS: LRU[FileKey, _gettext.GNUTranslations] = LRU(maxsize=32)
+
+
+def _translations(data: bytes, path: Path) -> _gettext.GNUTranslations:
     try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, abort_invalid=True)
-    except (PoFileError, OSError, ValueError) as exc:
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    except (PoFileError, ValueError) as exc:
         line = getattr(exc, "lineno", -1)
         raise CatalogError(f"interface catalog is malformed: {exc}", path=path,
                            line=line + 1 if isinstance(line, int) and line >= 0 else 0) from exc
@@ -150,8 +180,16 @@ def _translations(path: Path, mtime_ns: int) -> _gettext.GNUTranslations:
     return translations
 
 
-def _load(path: Path) -> _gettext.GNUTranslations:
-    return _translations(path, path.stat().st_mtime_ns)
+def _read(path: Path) -> tuple[bytes, FileKey]:
+    try:
+        return read_file(path)
+    except (OSError, NotRegularFile) as exc:
+        raise CatalogError(f"interface catalog cannot be read: {exc}", path=path) from exc
+
+
+def _load(data: bytes, key: FileKey) -> _gettext.GNUTranslations:
+    """The compiled catalog of ``data``, read from the file ``key`` names."""
+    return _TRANSLATIONS.get_or_make(key, lambda: _translations(data, key.path))
 
 
 @lru_cache(maxsize=256)
@@ -192,8 +230,11 @@ class Interface:
     """
 
     def __init__(self, lang: str, chain: Sequence[tuple[str, _gettext.NullTranslations | None]],
-                 *, has_catalog: bool = True) -> None:
+                 *, has_catalog: bool = True, key: Hashable = None) -> None:
         self.lang = lang
+        #: what the interface was made from (its language, fallback, and the identity
+        #: and bytes of each catalog file): equal keys, equal interfaces
+        self.key = key
         self._chain = tuple(chain)
         self.has_catalog = has_catalog
         #: CLDR's locale of the language, ``None`` when CLDR does not have it (``mam``)
@@ -310,25 +351,41 @@ def interface(lang: str, *, fallback: str | None = None,
         package's own (``DIR/<tag>.po`` or ``DIR/<tag>/LC_MESSAGES/statementpub.po``).
     :raises CatalogError: an interface catalog is malformed.
     """
-    chain: list[tuple[str, _gettext.NullTranslations | None]] = []
     path = _catalog_path(lang, catalogs)
-    has_catalog = path is not None or primary_language(lang) == SOURCE_LANGUAGE
-    if path is not None:
-        chain.append((lang, _load(path)))
-    elif primary_language(lang) == SOURCE_LANGUAGE:
-        chain.append((lang, None))
     english = primary_language(lang) == SOURCE_LANGUAGE  # the msgids are English
+    source_path = None
     if fallback is not None and not english and not same_language(fallback, lang):
         source_path = _catalog_path(fallback, catalogs)
+    # the files as they are now: a catalog saved since the last call is read again
+    files = {found: _read(found) for found in (path, source_path) if found is not None}
+    key = (lang, fallback, tuple((found, file[1]) for found, file in files.items()))
+    return _INTERFACES.get_or_make(key, lambda: _interface(lang, fallback, path, source_path,
+                                                           files, key))
+
+
+#: Interfaces by language, fallback and the identities and bytes of their catalogs.
+_INTERFACES: LRU[Hashable, Interface] = LRU(maxsize=32)
+
+
+def _interface(lang: str, fallback: str | None, path: Path | None, source_path: Path | None,
+               files: dict[Path, tuple[bytes, FileKey]], key: Hashable) -> Interface:
+    chain: list[tuple[str, _gettext.NullTranslations | None]] = []
+    has_catalog = path is not None or primary_language(lang) == SOURCE_LANGUAGE
+    if path is not None:
+        chain.append((lang, _load(*files[path])))
+    elif primary_language(lang) == SOURCE_LANGUAGE:
+        chain.append((lang, None))
+    english = primary_language(lang) == SOURCE_LANGUAGE
+    if fallback is not None and not english and not same_language(fallback, lang):
         if source_path is not None:
-            chain.append((fallback, _load(source_path)))
+            chain.append((fallback, _load(*files[source_path])))
         elif primary_language(fallback) == SOURCE_LANGUAGE:
             chain.append((fallback, None))
     chain.append((SOURCE_LANGUAGE, None))  # the msgids
     if path is None and primary_language(lang) != SOURCE_LANGUAGE:
         # no catalog: the first language of the chain is a fallback
         chain.insert(0, (lang, _Missing()))
-    return Interface(lang, chain, has_catalog=has_catalog)
+    return Interface(lang, chain, has_catalog=has_catalog, key=key)
 
 
 # ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import Diagnostic, FontCoverageError
 from ..fonts import FontSet
+from ..memo import IdentityCache
 from .edition import Edition
 
 __all__ = ["check_glyphs", "drawn_langs", "drawn_text"]
@@ -41,9 +42,24 @@ def _strings(value: Any) -> Iterator[str]:
                 yield from _strings(getattr(value, item.name))
 
 
+#: What an edition draws, by the edition's identity (an :class:`Edition` is frozen).
+_DRAWN: IdentityCache[Edition, tuple[str, frozenset[str]]] = IdentityCache(maxsize=16)
+#: The characters of an edition that no font of a font set draws.
+_MISSING: IdentityCache[Edition, tuple[str, ...]] = IdentityCache(maxsize=16)
+
+
+def _drawn(edition: Edition) -> tuple[str, frozenset[str]]:
+    return _DRAWN.get_or_make(edition, lambda: (_drawn_text(edition),
+                                                frozenset(_drawn_langs(edition))))
+
+
 def drawn_text(edition: Edition) -> str:
     """Every text the edition's formats draw (interface labels, dates and link
     addresses included), joined by line feeds."""
+    return _drawn(edition)[0]
+
+
+def _drawn_text(edition: Edition) -> str:
     parts = list(_strings(edition))
     parts += [link.url for link in edition.links]
     if edition.statement.license:
@@ -66,6 +82,10 @@ def _langs(value: Any) -> Iterator[str]:
 
 def drawn_langs(edition: Edition) -> set[str]:
     """The languages of the edition's texts (its own included)."""
+    return set(_drawn(edition)[1])
+
+
+def _drawn_langs(edition: Edition) -> set[str]:
     return {edition.lang, *_langs(edition)}
 
 
@@ -93,7 +113,8 @@ def check_glyphs(edition: Edition, fonts: FontSet) -> None:
         the statement (or else of the edition's catalog) that holds it, saying
         how to add a font (``--font FILE``, ``Options.fonts``).
     """
-    missing = fonts.missing(drawn_text(edition))
+    missing = _MISSING.get_or_make(edition, lambda: tuple(fonts.missing(drawn_text(edition))),
+                                   fonts)
     if not missing:
         return
     statement = edition.statement

@@ -11,7 +11,6 @@ spaces included), marked with the source language.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,11 +20,12 @@ import polib
 from markdown_it.token import Token
 
 from .. import model as src
-from ..catalogs import CatalogIndex, find_catalog, judge, parse_catalog, read_catalog_bytes
+from ..catalogs import CatalogIndex, catalog_index_of_file, find_catalog, judge, read_catalog_file
 from ..coverage import Coverage, measure
 from ..i18n import CatalogFolders, Interface, interface
 from ..langtags import direction, same_language
 from ..markdown import inline_tokens, inspect_inline, msgstr_markdown
+from ..memo import IdentityCache
 from ..model import Statement
 from ..options import language_tag
 from ..text import fold
@@ -98,29 +98,52 @@ def make_edition(
     """
     tag = language_tag(lang, path=statement.path)
     ui = interface(tag, fallback=statement.lang, catalogs=interface_catalogs)
+    if same_language(tag, statement.lang):
+        return _EDITIONS.get_or_make(statement, lambda: _make(statement, tag, ui, None),
+                                     (tag, ui.key, None))
+    if catalog is None:
+        catalog = find_catalog(statement, tag)
+    if not isinstance(catalog, (str, Path)):
+        return _make(statement, tag, ui, _Catalog(CatalogIndex.of(catalog)))
+    # read once: the digest is that of the bytes translated, whatever the file
+    # holds by the time the build records it
+    catalog_path = Path(catalog)
+    data, key = read_catalog_file(catalog_path)
+
+    def make() -> Edition:
+        index = catalog_index_of_file(data, key, display=str(catalog_path))
+        return _make(statement, tag, ui, _Catalog(index, catalog_path, key.sha256))
+
+    return _EDITIONS.get_or_make(statement, make, (tag, ui.key, key))
+
+
+#: Editions made, by the statement's identity (a :class:`Statement` is frozen), the
+#: language, the interface (its catalogs' identities and bytes) and the statement
+#: catalog's identity and bytes: the same call again returns the same edition, and
+#: a catalog saved between two calls gives a new one. Editions made from a
+#: :class:`polib.POFile`, which can change, are not kept.
+_EDITIONS: IdentityCache[Statement, Edition] = IdentityCache(maxsize=16)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Catalog:
+    """A statement catalog, indexed, and where it was read from."""
+
+    index: CatalogIndex
+    path: Path | None = None
+    sha256: str | None = None
+
+
+def _make(statement: Statement, tag: str, ui: Interface, catalog: _Catalog | None) -> Edition:
     translations: dict[tuple[str, bool], str] = {}
     fallbacks: list[Fallback] = []
     coverage: Coverage | None = None
-    catalog_path: Path | None = None
-    catalog_sha256: str | None = None
-    if not same_language(tag, statement.lang):
-        if catalog is None:
-            catalog = find_catalog(statement, tag)
-        if isinstance(catalog, (str, Path)):
-            # read once: the digest is that of the bytes translated, whatever the file
-            # holds by the time the build records it
-            catalog_path = Path(catalog)
-            data = read_catalog_bytes(catalog_path)
-            catalog_sha256 = hashlib.sha256(data).hexdigest()
-            po = parse_catalog(data, display=str(catalog_path))
-        else:
-            po = catalog
-        index = CatalogIndex.of(po)
+    if catalog is not None:
         labels = tuple(note.label for note in statement.body.footnotes)
         units = list(iter_units(statement))
         for unit in units:
             key = (unit.msgid, unit.markup)
-            msgstr, reason = judge(unit.msgid, unit.markup, index, labels,
+            msgstr, reason = judge(unit.msgid, unit.markup, catalog.index, labels,
                                    statement.body.references)
             if msgstr is not None:
                 translations[key] = msgstr
@@ -130,11 +153,11 @@ def make_edition(
         coverage = measure(units, (msgid for msgid, _ in translations), labels,
                            statement.body.references)
     edition = _Builder(statement, tag, ui, translations, tuple(fallbacks),
-                       catalog_path).edition()
+                       catalog.path if catalog is not None else None).edition()
     if coverage is not None:
         edition = dataclasses.replace(edition, coverage=coverage)
-    if catalog_sha256 is not None:
-        edition = dataclasses.replace(edition, catalog_sha256=catalog_sha256)
+    if catalog is not None and catalog.sha256 is not None:
+        edition = dataclasses.replace(edition, catalog_sha256=catalog.sha256)
     return edition
 
 

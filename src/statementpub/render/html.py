@@ -15,16 +15,19 @@ and block quotes in another language are wrapped in a ``div`` or ``span``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import mimetypes
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+import jinja2
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from ..edition import Edition, Text
@@ -56,6 +59,7 @@ from ..errors import HtmlRenderError
 from ..fonts import FontSet, filter_font_faces, font_set
 from ..images import ImageRefused, read_image
 from ..langtags import direction, same_language
+from ..memo import IdentityCache
 from ..resources import styles_dir
 
 __all__ = ["Alternate", "harden_html", "headline_class", "render_edition_html", "stylesheet"]
@@ -75,11 +79,79 @@ class Alternate:
     name_lang: str | None = None
 
 
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+#: A compiled template's first line: what it was compiled from (see :class:`_Loader`).
+_COMPILED_HEADER = "# statementpub compiled template: "
+
+
+class _Loader(FileSystemLoader):
+    """Jinja's file loader, which takes a template's Python code from
+    ``templates/<name>.compiled`` when that file was generated from the template
+    as it is now, by this Jinja and with these settings (its first line records
+    them: :func:`_compiled_key`), and otherwise compiles the template as Jinja
+    does. Compiling is the first render's largest cost in a new process (about
+    20 ms for the two templates); the Python code Jinja would make is the same.
+    ``tests/test_warm_caches.py`` keeps the files equal to what Jinja makes
+    (:func:`write_compiled_templates` writes them)."""
+
+    def load(self, environment: Environment, name: str,
+             globals: MutableMapping[str, Any] | None = None) -> Template:
+        source, filename, uptodate = self.get_source(environment, name)
+        compiled = _TEMPLATES / f"{name}.compiled"
+        try:
+            header, _, code = compiled.read_text(encoding="utf-8").partition("\n")
+        except OSError:
+            header = code = ""
+        if header != _COMPILED_HEADER + _compiled_key(environment, name, source):
+            return super().load(environment, name, globals)
+        return environment.template_class.from_code(
+            environment, compile(code, filename or "<template>", "exec"),
+            globals if globals is not None else {}, uptodate)
+
+
+def _compiled_key(environment: Environment, name: str, source: str) -> str:
+    """What a template's compiled code depends on: the Jinja version, the settings
+    that change the code it makes, and the template's text (its SHA-256)."""
+    settings = (jinja2.__version__, environment.block_start_string,
+                environment.block_end_string, environment.variable_start_string,
+                environment.variable_end_string, environment.comment_start_string,
+                environment.comment_end_string, environment.line_statement_prefix,
+                environment.line_comment_prefix, environment.trim_blocks,
+                environment.lstrip_blocks, environment.newline_sequence,
+                environment.keep_trailing_newline, environment.optimized,
+                environment.is_async, sorted(environment.extensions),
+                EvalContext(environment, name).autoescape)
+    digest = hashlib.sha256(repr(settings).encode("utf-8") + b"\0" + source.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def compiled_template(name: str) -> str:
+    """The text of ``templates/<name>.compiled`` for the template as it is now."""
+    environment = _environment()
+    source, filename, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
+    code = environment.compile(source, name, filename, raw=True)
+    return f"{_COMPILED_HEADER}{_compiled_key(environment, name, source)}\n{code}"
+
+
+def write_compiled_templates() -> list[Path]:
+    """Write ``templates/<name>.compiled`` for every template (after changing one,
+    or upgrading Jinja); returns the files written."""
+    written = []
+    for name in TEMPLATE_NAMES:
+        path = _TEMPLATES / f"{name}.compiled"
+        path.write_text(compiled_template(name), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+#: The templates, by flavour: the screen and print editions share one.
+TEMPLATE_NAMES = ("edition.html.j2", "edition.pandoc.html.j2")
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    templates = Path(__file__).resolve().parent.parent / "templates"
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=_Loader(str(_TEMPLATES)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -128,12 +200,17 @@ _FONT_URL = re.compile(r"""url\(["']?(fonts/[^"')]+)["']?\)""")
 RENDERER_TEXT = "\u21a9\u25e6\u25aa\u2022\u00b7"
 
 
+#: The font families an edition can use, by the edition's identity and the font set.
+_FAMILIES: IdentityCache[Edition, frozenset[str]] = IdentityCache(maxsize=16)
+
+
 def edition_fonts_css(edition: Edition, fonts: FontSet, css: str,
                       url_of: dict[Path, str] | None = None) -> str:
     """``css`` (holding fonts.css) with only the ``@font-face`` rules of the families
     the edition can use (:meth:`FontSet.families_for`), followed by the rules of the
     user's fonts (``url_of``: the URL to write for each file)."""
-    families = fonts.families_for(drawn_text(edition) + RENDERER_TEXT, drawn_langs(edition))
+    families = set(_FAMILIES.get_or_make(edition, lambda: frozenset(fonts.families_for(
+        drawn_text(edition) + RENDERER_TEXT, drawn_langs(edition))), fonts))
     families.update(face.family for face in fonts.user)
     return filter_font_faces(css, families) + fonts.user_css(url_of)
 
@@ -158,6 +235,7 @@ def _inline_fonts(css: str) -> str:
     return _FONT_URL.sub(data, css)
 
 
+@lru_cache(maxsize=256)
 def lang_attr(lang: str, inherited: str) -> Markup:
     """`` lang="xx" dir="ltr|rtl"`` when ``lang`` differs from the inherited language,
     else nothing.
@@ -600,7 +678,11 @@ def render_edition_html(
 # ----------------------------------------------------------------------------
 # Hardening: text that only looks like an event handler
 
-_RAW_TEXT = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+#: A style sheet or script, up to the first end tag of its element: the loop
+#: unrolled (``[^<]*`` then each ``<`` that opens no end tag), which matches what
+#: ``<(style|script)\b[^>]*>.*?</\1\s*>`` matches, in one pass instead of one try
+#: of the end tag per character (a style sheet with inlined fonts is 140 KB).
+_RAW_TEXT = re.compile(r"<(style|script)\b[^>]*>[^<]*(?:<(?!/\1\s*>)[^<]*)*</\1\s*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r'(\s[^\s"\'=<>/]+)(\s*=\s*)"([^"]*)"')
 _HANDLER_LIKE = re.compile(r"(?i)(on\w+\s*)=")
@@ -647,7 +729,10 @@ def _harden_part(part: str) -> str:
     position = 0
     for tag in _TAG.finditer(part):
         out.append(_defuse(part[position:tag.start()]))
-        out.append(_ATTRIBUTE.sub(_harden_attribute, tag.group(0)))
+        markup = tag.group(0)
+        # a tag without "on...=" anywhere has none in an attribute value either
+        out.append(_ATTRIBUTE.sub(_harden_attribute, markup) if _HANDLER_LIKE.search(markup)
+                   else markup)
         position = tag.end()
     out.append(_defuse(part[position:]))
     return "".join(out)
