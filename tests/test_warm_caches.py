@@ -15,12 +15,15 @@ from pathlib import Path
 import polib
 import pytest
 
-from statementpub import load_statement, make_edition, render_epub, render_html
+from statementpub import catalogs, i18n, load_statement, make_edition, render_epub, render_html
+from statementpub import fonts as fonts_module
 from statementpub.edition import glyphs
 from statementpub.edition import make as edition_make
+from statementpub.fonts import first_families, font_set
 from statementpub.i18n import _catalog_in, _catalogs_in, interface
 from statementpub.memo import LRU, IdentityCache
 from statementpub.render import html as html_render
+from statementpub.resources import styles_dir
 
 from .conftest import EXAMPLES
 
@@ -128,25 +131,86 @@ def test_caches_are_bounded() -> None:
     assert len(edition_make._EDITIONS._lru) <= edition_make._EDITIONS._lru.maxsize
 
 
+#: Every cache of warm use, to empty them (a cold process) or to check their bounds.
+ALL_CACHES = (edition_make._EDITIONS, glyphs._DRAWN, glyphs._MISSING, html_render._FAMILIES,
+              catalogs._INDEXES, i18n._TRANSLATIONS, i18n._INTERFACES)
+
+
+def _clear_caches() -> None:
+    for cache in ALL_CACHES:
+        cache.clear()
+
+
+def test_warm_calls_give_the_bytes_of_a_cold_one(river: Path) -> None:
+    statement = load_statement(river)
+    _clear_caches()
+    cold = {lang: render_html(statement, lang) for lang in ("en", "es")}
+    assert {lang: render_html(statement, lang) for lang in ("en", "es")} == cold
+    # a statement loaded again (a new object: nothing of the first is reused by identity)
+    again = load_statement(river)
+    assert {lang: render_html(again, lang) for lang in ("en", "es")} == cold
+
+
 def test_many_threads_get_the_bytes_of_one(river: Path) -> None:
     statement = load_statement(river)
-    expected = {lang: render_html(statement, lang).encode() for lang in ("en", "es")}
+    langs = ("en", "es")
+    expected = {lang: render_html(statement, lang).encode() for lang in langs}
     epub = render_epub(statement, "es")
-    for cache in (edition_make._EDITIONS, glyphs._DRAWN, glyphs._MISSING,
-                  html_render._FAMILIES):
-        cache.clear()  # every thread starts cold: they race to fill the caches
-    barrier = threading.Barrier(8)
+    _clear_caches()  # every thread starts cold: they race to fill the caches
+    threads = 16
+    barrier = threading.Barrier(threads)
 
     def call(index: int) -> bytes:
-        lang = ("en", "es")[index % 2]
-        if index < 8:
+        if index < threads:
             barrier.wait()
-        return render_html(statement, lang).encode()
+        return render_html(statement, langs[index % 2]).encode()
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(call, range(40)))
-    assert results == [expected[("en", "es")[index % 2]] for index in range(40)]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = list(pool.map(call, range(4 * threads)))
+    assert results == [expected[langs[index % 2]] for index in range(4 * threads)]
     assert render_epub(statement, "es") == epub
+
+
+def test_caches_stay_bounded_over_many_statements(river: Path) -> None:
+    maxsize = edition_make._EDITIONS._lru.maxsize
+    for _ in range(maxsize + 4):
+        statement = load_statement(river)  # a new object each time
+        render_html(statement, "en")
+        render_html(statement, "es")
+    for cache in ALL_CACHES:
+        bound = cache._lru.maxsize if isinstance(cache, IdentityCache) else cache.maxsize
+        assert len(cache) <= bound
+
+
+def test_the_language_rules_of_fonts_css_are_read_on_every_call(
+        river: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an edition draws is kept per edition and font set, but which family
+    fonts.css names first for its languages is looked up again (the file may change)."""
+    edition = make_edition(load_statement(river), "es")
+    chosen = font_set()
+    css = html_render.stylesheet("fonts.css", "base.css")
+    hebrew = re.compile(r'@font-face\s*\{[^}]*font-family:\s*"Noto Sans Hebrew"')
+    before = html_render.edition_fonts_css(edition, chosen, css)
+    assert not hebrew.search(before)
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    shipped = (styles_dir() / "fonts.css").read_text(encoding="utf-8")
+    (styles / "fonts.css").write_text(
+        shipped + ':lang(es) { font-family: "Noto Sans Hebrew"; }\n', encoding="utf-8")
+    monkeypatch.setattr(fonts_module, "styles_dir", lambda: styles)
+    after = html_render.edition_fonts_css(edition, chosen, css)
+    assert hebrew.search(after)
+    assert html_render.edition_fonts_css(edition, chosen, css) == after
+    monkeypatch.undo()
+    assert html_render.edition_fonts_css(edition, chosen, css) == before
+
+
+def test_families_for_is_its_two_parts() -> None:
+    chosen = font_set()
+    text = "Río \u0627\u0644 \u05e9 \u0928 \u2211 x"
+    for langs in ((), ("es",), ("ar", "he"), ("hi", "ru")):
+        assert chosen.families_for(text, langs) == \
+            first_families(langs) | chosen.families_drawing(text)
 
 
 # The rewritten patterns match what the ones they replace matched.

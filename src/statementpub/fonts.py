@@ -302,7 +302,13 @@ class FontSet:
         is base.css's ``--font`` order, then user fonts) that has it. The others
         can be left out of a self-contained document (HTML, EPUB) without changing
         how it looks."""
-        chosen = first_families(langs)
+        return first_families(langs) | self.families_drawing(text)
+
+    def families_drawing(self, text: str) -> set[str]:
+        """For each character of ``text`` that needs a glyph, the first family of the
+        stack that has it (the part of :meth:`families_for` that depends only on the
+        faces and the text, not on fonts.css's language rules)."""
+        chosen: set[str] = set()
         for character in set(text):
             if not needs_glyph(character):
                 continue

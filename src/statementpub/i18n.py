@@ -358,7 +358,9 @@ def interface(lang: str, *, fallback: str | None = None,
         source_path = _catalog_path(fallback, catalogs)
     # the files as they are now: a catalog saved since the last call is read again
     files = {found: _read(found) for found in (path, source_path) if found is not None}
-    key = (lang, fallback, tuple((found, file[1]) for found, file in files.items()))
+    # each file in its place (the language's, the fallback's): None where there is none
+    key = (lang, fallback, *(files[found][1] if found is not None else None
+                             for found in (path, source_path)))
     return _INTERFACES.get_or_make(key, lambda: _interface(lang, fallback, path, source_path,
                                                            files, key))
 

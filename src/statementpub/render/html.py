@@ -56,7 +56,7 @@ from ..edition.nodes import (
     ThematicBreak,
 )
 from ..errors import HtmlRenderError
-from ..fonts import FontSet, filter_font_faces, font_set
+from ..fonts import FontSet, filter_font_faces, first_families, font_set
 from ..images import ImageRefused, read_image
 from ..langtags import direction, same_language
 from ..memo import IdentityCache
@@ -200,7 +200,9 @@ _FONT_URL = re.compile(r"""url\(["']?(fonts/[^"')]+)["']?\)""")
 RENDERER_TEXT = "\u21a9\u25e6\u25aa\u2022\u00b7"
 
 
-#: The font families an edition can use, by the edition's identity and the font set.
+#: The font families an edition's characters are drawn with (:meth:`FontSet.families_drawing`),
+#: by the edition's identity and the font set (its faces): the families fonts.css names
+#: for the edition's languages are looked up on every call, as that file may change.
 _FAMILIES: IdentityCache[Edition, frozenset[str]] = IdentityCache(maxsize=16)
 
 
@@ -209,8 +211,10 @@ def edition_fonts_css(edition: Edition, fonts: FontSet, css: str,
     """``css`` (holding fonts.css) with only the ``@font-face`` rules of the families
     the edition can use (:meth:`FontSet.families_for`), followed by the rules of the
     user's fonts (``url_of``: the URL to write for each file)."""
-    families = set(_FAMILIES.get_or_make(edition, lambda: frozenset(fonts.families_for(
-        drawn_text(edition) + RENDERER_TEXT, drawn_langs(edition))), fonts))
+    # = fonts.families_for(drawn_text(edition) + RENDERER_TEXT, drawn_langs(edition))
+    families = first_families(drawn_langs(edition)) | _FAMILIES.get_or_make(
+        edition, lambda: frozenset(fonts.families_drawing(drawn_text(edition) + RENDERER_TEXT)),
+        fonts)
     families.update(face.family for face in fonts.user)
     return filter_font_faces(css, families) + fonts.user_css(url_of)
 
