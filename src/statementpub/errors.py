@@ -38,9 +38,10 @@ line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 __all__ = [
     "BuildError",
@@ -215,3 +216,18 @@ class ValidatorUnavailable(StatementpubError):
 
 class ValidatorFailed(StatementpubError):
     """A validator is installed but gave no usable answer (crash, time-out, bad output)."""
+
+
+_T = TypeVar("_T")
+
+
+def wrap_failure(error: type[RenderError], what: str, step: Callable[[], _T]) -> _T:
+    """``step()``, its failure (other than a :class:`StatementpubError`) raised as
+    ``error(f"{what}: {type}: {message}")`` from it: how every engine's or template's
+    failure becomes one of this hierarchy, its cause kept."""
+    try:
+        return step()
+    except StatementpubError:
+        raise
+    except Exception as exc:  # an engine or a template failed: wrap, keep the cause
+        raise error(f"{what}: {type(exc).__name__}: {exc}") from exc

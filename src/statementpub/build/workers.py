@@ -101,9 +101,14 @@ def stop_workers(executor: Any) -> None:
 
 def pdf_task(html: str, roots: list[Path]) -> bytes:
     """In a worker: the PDF of print HTML. :raises PdfRenderError:"""
-    from ..render.formats import pdf_bytes
+    # not through render.formats, which imports the HTML renderer: a worker needs only
+    # WeasyPrint and the PDF renderer
+    from ..errors import PdfRenderError, wrap_failure
+    from ..render.pdf import html_to_pdf
 
-    return pdf_bytes(html, roots, cache=_worker_cache)
+    return wrap_failure(PdfRenderError, "WeasyPrint could not render the PDF",
+                        lambda: html_to_pdf(html, resource_roots=list(roots),
+                                            cache=_worker_cache))
 
 
 def pool(workers: int) -> Any:

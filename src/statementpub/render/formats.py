@@ -16,9 +16,9 @@ here writes a file or keeps state between calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from ..edition import Edition
 from ..edition.glyphs import check_glyphs
@@ -26,8 +26,7 @@ from ..errors import (
     EpubRenderError,
     HtmlRenderError,
     PdfRenderError,
-    RenderError,
-    StatementpubError,
+    wrap_failure,
 )
 from ..fonts import FontSet, font_set
 from ..model import Statement
@@ -36,20 +35,6 @@ from .html import Alternate, render_edition_html
 
 __all__ = ["epub_html", "font_roots", "has_images", "html_bytes", "pdf_bytes", "print_html",
            "render_format", "resource_roots", "wrap_failure"]
-
-_T = TypeVar("_T")
-
-
-def wrap_failure(error: type[RenderError], what: str, step: Callable[[], _T]) -> _T:
-    """``step()``, its failure (other than a :class:`StatementpubError`) raised as
-    ``error(f"{what}: {type}: {message}")`` from it."""
-    try:
-        return step()
-    except StatementpubError:
-        raise
-    except Exception as exc:  # an engine or a template failed: wrap, keep the cause
-        raise error(f"{what}: {type(exc).__name__}: {exc}") from exc
-
 
 def has_images(statement: Statement) -> bool:
     """Whether the statement's editions carry images (its own, or the publisher's logo)."""

@@ -61,6 +61,7 @@ from ..images import ImageRefused, read_image
 from ..langtags import direction, same_language
 from ..memo import IdentityCache
 from ..resources import styles_dir
+from .stylesheets import stylesheet
 
 __all__ = ["Alternate", "harden_html", "headline_class", "render_edition_html", "stylesheet"]
 
@@ -160,36 +161,6 @@ def _environment() -> Environment:
     )
     env.globals["direction"] = direction
     return env
-
-
-_CSS_STRING_OR_COMMENT = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(/\*.*?\*/)""",
-                                    re.S)
-
-
-def _strip_comments(css: str) -> str:
-    """``css`` without its comments (strings are left as they are).
-
-    The editions carry the style sheets without the authors' notes, so that
-    nothing in a file but its content, such as a comment's ``only =``, looks
-    like an event handler to a search of the file.
-    """
-    return _CSS_STRING_OR_COMMENT.sub(lambda m: "" if m.group(1) else m.group(0), css)
-
-
-@lru_cache(maxsize=16)
-def _read_style(name: str, mtime_ns: int) -> str:
-    return _strip_comments((styles_dir() / name).read_text(encoding="utf-8"))
-
-
-def stylesheet(*names: str) -> str:
-    """The concatenated text of stylesheets in ``styles/``, without comments (cached
-    per process)."""
-    parts = []
-    for name in names:
-        path = styles_dir() / name
-        if path.is_file():
-            parts.append(_read_style(name, path.stat().st_mtime_ns))
-    return "\n".join(parts)
 
 
 _FONT_URL = re.compile(r"""url\(["']?(fonts/[^"')]+)["']?\)""")

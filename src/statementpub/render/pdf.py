@@ -334,13 +334,13 @@ PRINT_STYLESHEETS = ("fonts.css", "base.css", "print.css")
 
 
 def _print_css_text() -> str:
-    from .html import stylesheet
+    from .stylesheets import stylesheet
 
     return stylesheet(*PRINT_STYLESHEETS)
 
 
 def _fallback_fonts_css() -> str:
-    from .html import stylesheet
+    from .stylesheets import stylesheet
 
     return stylesheet("fonts.css") + (
         '\nhtml { font-family: "Atkinson Hyperlegible Next", "Noto Sans Math"; }\n')
