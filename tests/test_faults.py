@@ -261,7 +261,8 @@ def test_pdf_workers_die_with_a_program_that_calls_the_api(
     run = Build([str(tmp_path / "out"), *map(str, sources)], tmpdir_,
                 command=("-c", _SERVICE))
     run.wait_paused("rendering")
-    assert len(group_members(run.proc.pid)) >= 3
+    # the program and its PDF worker (pandoc too, unless it is done with the EPUBs)
+    assert len(group_members(run.proc.pid)) >= 2
     os.kill(run.proc.pid, signum)
     status, _ = run.finish(timeout=60)
     assert status == -signum
