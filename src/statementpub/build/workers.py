@@ -84,9 +84,10 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
     """SIGTERM in a worker: remove the fonts folder it made, if it made one yet (it may
     be stopped while parsing the stylesheets, which makes it), and exit now."""
     if _initialised:
-        from ..render.pdf import font_folder
-
-        folder = font_folder()
+        # Nothing may be imported here: the signal may come while the worker is importing
+        # WeasyPrint, whose import lock a new import would wait for, for ever.
+        pdf = sys.modules.get("statementpub.render.pdf")
+        folder = pdf.made_font_folder() if pdf is not None else None
         if folder is not None and folder != _inherited_folder:
             shutil.rmtree(folder, ignore_errors=True)
     os._exit(128 + signum)

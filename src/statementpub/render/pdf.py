@@ -368,6 +368,15 @@ def prepare(*, stylesheets: bool = True) -> None:
         _parsed_stylesheet(_print_css_text())
 
 
+def made_font_folder() -> Path | None:
+    """The fonts folder of this process's font configuration if one was made already
+    (never makes one, imports nothing: safe in a signal handler)."""
+    if _font_config.cache_info().currsize == 0:
+        return None
+    folder = getattr(_font_config(), "_folder", None)
+    return Path(folder) if folder is not None else None
+
+
 def font_folder() -> Path | None:
     """The temporary folder where WeasyPrint keeps this process's ``@font-face`` fonts."""
     folder = getattr(_font_config(), "_folder", None)
