@@ -172,13 +172,11 @@ def _pdf_estimate(sources: Sequence[str | Path | Statement], langs: list[str] | 
         count = 1 + (len(cast("Statement", source).translations) if _is_statement(source)
                      else 0)
         if path is not None:
-            count += sum(1 for _ in path.parent.glob(f"{_glob_escape(path.stem)}.*.po"))
+            from .uptodate import catalog_scan
+
+            count += len(catalog_scan(path))
         total += count
     return total
-
-
-def _glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 def _early_pdf_workers(sources: Sequence[str | Path | Statement], langs: list[str] | None,
@@ -315,25 +313,29 @@ def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
         if job.pending == 0:
             finish(job)
 
+    def print_htmls() -> list[tuple[Job, Output, str]]:
+        """The print HTML of each PDF to make, the longest first (so that no worker, and
+        no later EPUB collection, is left waiting on a long one at the end); a failure
+        completes its output."""
+        made: list[tuple[Job, Output, str]] = []
+        for job, output in pdf_items:
+            try:
+                made.append((job, output, print_html(output.edition, fonts)))
+            except Exception as exc:  # noqa: BLE001
+                completed(job, output, exc)
+        return sorted(made, key=lambda item: -len(item[2]))
+
     batch = None
     executor: Any = None
     if early is not None and not pdf_items:
         workers.stop_workers(early)  # nothing for them after all
     try:
         if pdf_items and (given is not None or early is not None):
-            # 1. the PDFs first, to the workers: the longest first, so that no worker is
-            #    left with a long one at the end.
+            # 1. the PDFs first, to the workers.
             executor = given if given is not None else early
-            prints: list[tuple[Job, Output, str]] = []
-            for job, output in pdf_items:
-                try:
-                    prints.append((job, output, print_html(output.edition, fonts)))
-                except Exception as exc:  # noqa: BLE001
-                    completed(job, output, exc)
             futures = {executor.submit(workers.pdf_task, html,
                                        resource_roots(job.statement) + font_roots(fonts)):
-                       (job, output)
-                       for job, output, html in sorted(prints, key=lambda item: -len(item[2]))
+                       (job, output) for job, output, html in print_htmls()
                        if job.statement is not None}
         else:
             futures = {}
@@ -389,13 +391,7 @@ def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
             except Exception:  # noqa: BLE001 - each PDF then fails with its PdfRenderError
                 pass
             cache: dict[str, Any] = {}
-            local: list[tuple[Job, Output, str]] = []
-            for job, output in pdf_items:
-                try:
-                    local.append((job, output, print_html(output.edition, fonts)))
-                except Exception as exc:  # noqa: BLE001
-                    completed(job, output, exc)
-            for job, output, html in sorted(local, key=lambda item: -len(item[2])):
+            for job, output, html in print_htmls():
                 assert job.statement is not None
                 try:
                     data = pdf_bytes(html, resource_roots(job.statement) + font_roots(fonts),

@@ -31,6 +31,7 @@ modules are loaded after one).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -59,9 +60,8 @@ def request_hash(given: str, formats: Sequence[str], langs: Sequence[str] | None
 
 def catalog_scan(source: Path) -> list[str]:
     """The names of the catalogs beside ``source`` (``<stem>.*.po``), sorted."""
-    escaped = "".join(f"[{c}]" if c in "*?[" else c for c in source.stem)
     try:
-        return sorted(p.name for p in source.parent.glob(f"{escaped}.*.po"))
+        return sorted(p.name for p in source.parent.glob(f"{glob.escape(source.stem)}.*.po"))
     except OSError:
         return []
 

@@ -64,12 +64,12 @@ def _init_worker(parent: int | None) -> None:
     global _worker_cache, _inherited_folder, _initialised
     from multiprocessing.util import Finalize
 
-    from ..render.pdf import font_folder, prepare
+    from ..render.pdf import font_folder, made_font_folder, prepare
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     # a parent that made PDFs itself has a fonts folder, which is not this worker's
-    _inherited_folder = font_folder() if "weasyprint" in sys.modules else None
+    _inherited_folder = made_font_folder()
     _initialised = True
     _die_with_parent(parent if parent is not None else os.getppid())
 

@@ -13,6 +13,7 @@ when no other build can be writing them.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -73,15 +74,11 @@ def _remove_leftovers(out: Path, names: list[str]) -> None:
     """Remove the temporary files of ``names`` that a stopped build left in ``out`` (call
     under the manifest's lock: no running build is writing them then)."""
     for name in names:
-        for leftover in out.glob(f"{_glob_escape(_temp_prefix(name))}*.tmp"):
+        for leftover in out.glob(f"{glob.escape(_temp_prefix(name))}*.tmp"):
             try:
                 leftover.unlink()
             except OSError:
                 pass
-
-
-def _glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 def write_outputs(job: Job, out: Path, *, force: bool = False,
