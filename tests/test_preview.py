@@ -217,3 +217,22 @@ def test_what_the_preview_watches(tmp_path: Path) -> None:
         assert not _relevant(view, folder / "statement.md~")
     finally:
         view.close()
+
+
+def test_a_closed_preview_starts_no_pdf_worker_afterwards(tmp_path: Path) -> None:
+    """The PDFs are made in the background 0.3 s after a save: a preview closed before
+    then starts no worker process when that render wakes (it once did, and the worker's
+    start-up reached into the next test)."""
+    from statementpub.preview import Preview
+    WorkersClosed = Exception
+
+    source = tmp_path / "statement.md"
+    source.write_text(SOURCE, encoding="utf-8")
+    view = Preview(source)
+    assert view.refresh()
+    view.close()
+    time.sleep(1.0)  # past the background render's 0.3 s pause
+    assert view._pdf._pool is None and view._pdf.pids() == []
+    assert view.slow_file("en", "pdf") is None
+    with pytest.raises(WorkersClosed):
+        view._pdf.submit("<html></html>", [])

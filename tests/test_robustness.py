@@ -273,11 +273,32 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             raise NetworkAttempt(f"network access: {what}")
         return refused
 
-    monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse("socket.connect_ex"))
+    def network_only(name: str) -> Any:
+        # a Unix socket is this machine's IPC (a fork server's listener), not the network
+        original, refused = getattr(socket.socket, name), refuse(f"socket.{name}")
+
+        def connect(self: socket.socket, *args: Any) -> Any:
+            if self.family == socket.AF_UNIX:
+                return original(self, *args)
+            return refused(self, *args)
+        return connect
+
+    monkeypatch.setattr(socket.socket, "connect", network_only("connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", network_only("connect_ex"))
     monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
     monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
     return attempts
+
+
+def test_the_no_network_fixture_refuses_the_network_and_lets_unix_sockets_be(
+        no_network: list[str], tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as client, \
+            pytest.raises(NetworkAttempt):
+        client.connect(("127.0.0.1", 9))
+    assert no_network == ["socket.connect(('127.0.0.1', 9),)"]
+    with socket.socket(socket.AF_UNIX) as client, pytest.raises(FileNotFoundError):
+        client.connect(str(tmp_path / "no-such-listener"))
+    assert len(no_network) == 1
 
 
 def test_pdf_requests_only_data_styles_and_the_statement_folder(statement_folder: Path) -> None:

@@ -49,7 +49,7 @@ from .loader import load_statement
 from .model import Statement
 from .options import language_tags
 from .render.formats import print_html, render_format, resource_roots
-from .service.pdf_workers import PdfWorkers
+from .service.pdf_workers import PdfWorkers, WorkersClosed
 
 __all__ = ["Preview", "create_app", "preview"]
 
@@ -155,6 +155,8 @@ class Preview:
                             part.edition.statement)).result()
                     else:
                         result = render_format(part.edition, fmt)
+                except WorkersClosed:
+                    return  # the preview was closed meanwhile
                 except StatementpubError as exc:
                     result = exc.lines()
                 with self._lock:
@@ -168,7 +170,8 @@ class Preview:
     def close(self) -> None:
         """Stop the background renders (a PDF under way is abandoned)."""
         self._slow.shutdown(wait=False, cancel_futures=True)
-        self._pdf.restart()
+        # for good: a background render still under way must not start a new worker
+        self._pdf.restart(for_good=True)
 
     # -- what the page shows -------------------------------------------------------
 

@@ -35,7 +35,7 @@ from ..errors import RenderError
 from ..processes import ask_for_parent_death_signal
 from ..render.formats import pdf_bytes
 
-__all__ = ["TASKS_PER_WORKER", "PdfWorkers", "RenderTimeout"]
+__all__ = ["TASKS_PER_WORKER", "PdfWorkers", "RenderTimeout", "WorkersClosed"]
 
 #: Renders a worker makes before it is replaced by a fresh process.
 TASKS_PER_WORKER = 200
@@ -46,6 +46,10 @@ _cache: dict[str, Any] | None = None
 
 class RenderTimeout(RenderError):
     """A render took longer than the service's time limit."""
+
+
+class WorkersClosed(RenderError):
+    """A PDF was asked of workers that were closed (:meth:`PdfWorkers.close`)."""
 
 
 class _Alarm(BaseException):
@@ -107,9 +111,14 @@ class PdfWorkers:
         self.nice = nice
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                # a closed pool starts no process again, even for a caller that was
+                # already on its way (a background render finishing after a close)
+                raise WorkersClosed("the PDF workers were closed")
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=_context(),
@@ -128,10 +137,12 @@ class PdfWorkers:
         or :class:`RenderTimeout`."""
         return self._executor().submit(_render, html, roots, self.time_limit)
 
-    def restart(self) -> None:
-        """Stop every worker now (a render that does not return) and start afresh."""
+    def restart(self, *, for_good: bool = False) -> None:
+        """Stop every worker now (a render that does not return) and start afresh at
+        the next :meth:`submit`; with ``for_good``, never again (:class:`WorkersClosed`)."""
         with self._lock:
             pool, self._pool = self._pool, None
+            self._closed = self._closed or for_good
         if pool is not None:
             for process in list(getattr(pool, "_processes", {}).values()):
                 if process.is_alive():
@@ -139,9 +150,11 @@ class PdfWorkers:
             pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop the workers, letting the renders under way finish."""
+        """Stop the workers, letting the renders under way finish; later calls of
+        :meth:`submit` raise :class:`WorkersClosed`."""
         with self._lock:
             pool, self._pool = self._pool, None
+            self._closed = True
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
