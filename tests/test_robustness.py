@@ -703,6 +703,31 @@ def test_control_characters_are_refused_naming_the_line(tmp_path: Path) -> None:
                                "character U+0008, which no edition can hold: remove it")
 
 
+
+def test_delete_and_the_c1_controls_are_refused_too(tmp_path: Path) -> None:
+    """STATEMENT_FORMAT.md, "The file": U+007F to U+009F are errors anywhere, raw (YAML
+    would read a raw U+0085 as a line break) or written as a YAML escape. (pandoc read
+    them as Windows-1252: a name's U+0085 became an ellipsis in the EPUB only.)"""
+    source = tmp_path / "statement.md"
+    source.write_bytes("---\ntitle: A river\ndate: 2018-09-20\nsignatories:\n"
+                       "  - \"A\u0085B\"\n---\n\nW.\n".encode())
+    with pytest.raises(StatementError) as info:
+        load_statement(source)
+    assert str(info.value) == (f"{source}:5: error: the front matter holds the control "
+                               "character U+0085, which no edition can hold: remove it")
+    source.write_text('---\ntitle: A river\ndate: 2018-09-20\nsignatories:\n'
+                      '  - "A\\x85B"\n  - "C\\x7fD"\n---\n\nNel\u009f.\n', encoding="utf-8")
+    with pytest.raises(StatementError) as info:
+        load_statement(source)
+    assert [str(d) for d in info.value.diagnostics] == [
+        (f"{source}:5: error: 'signatories[0].name' holds the control character U+0085, which "
+        "no edition can hold: remove it"),
+        (f"{source}:6: error: 'signatories[1].name' holds the control character U+007F, which "
+        "no edition can hold: remove it"),
+        (f"{source}:9: error: the text holds the control character U+009F, which no edition "
+        "can hold: remove it")]
+
+
 # --------------------------------------------------------------------------
 # 4. Properties (Hypothesis)
 

@@ -9,6 +9,7 @@ key repeated in one mapping is an error naming the second occurrence's line
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -159,6 +160,9 @@ def _flow_too_deep(text: str) -> int:
     return 0
 
 
+_C1 = re.compile("[\x7f-\x9f]")
+
+
 class _TooLarge(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -173,6 +177,14 @@ def read_front_matter(
 
     Returns the value tree (``None`` when it could not be read) and diagnostics.
     """
+    # YAML reads U+0085 (NEXT LINE) as a line break; STATEMENT_FORMAT.md ("The file")
+    # makes it, and every control YAML would refuse too, an error at its line
+    stray = _C1.search(text)
+    if stray is not None:
+        return None, [Diagnostic(f"the front matter holds "
+                                 f"{describe_character(ord(stray.group(0)))}, which no "
+                                 "edition can hold: remove it", path,
+                                 text.count("\n", 0, stray.start()) + first_line)]
     reader = _Reader(path, first_line, text)
     try:
         node = yaml.compose(text, Loader=yaml.BaseLoader)  # noqa: S506 - base loader: no tags

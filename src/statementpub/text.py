@@ -33,13 +33,17 @@ _ALLOWED_SCHEMES = ("https", "http", "mailto")
 
 
 #: Characters no edition can hold: XML 1.0 (the EPUB's XHTML) forbids the C0
-#: controls but tab and line breaks, lone surrogates and U+FFFE/U+FFFF.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: controls but tab and line breaks, lone surrogates and U+FFFE/U+FFFF; HTML
+#: makes DELETE and the C1 controls (U+007F to U+009F) parse errors, and pandoc
+#: reads them as Windows-1252 (U+0085 becomes an ellipsis). STATEMENT_FORMAT.md,
+#: "The file": errors anywhere, in escapes of a YAML string too.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def forbidden_character(text: str) -> str | None:
-    """The first character in ``text`` that no edition can hold (a control
-    character, a lone surrogate, U+FFFE or U+FFFF), described for a message
+    """The first character in ``text`` that no edition can hold (a C0 control but
+    tab and line breaks, DELETE, a C1 control, a lone surrogate, U+FFFE or U+FFFF),
+    described for a message
     (``the control character U+0007``), or ``None``."""
     match = _FORBIDDEN.search(text)
     return describe_character(ord(match.group(0))) if match else None
