@@ -41,9 +41,15 @@ from ..fonts import FontSet, font_set
 from ..langtags import direction, same_language
 from ..processes import ask_for_parent_death_signal, remove_abandoned_folders
 from ..resources import styles_dir
+from . import epub_signatories
 from .html import edition_fonts_css, harden_html
 
 __all__ = ["EpubBatch", "html_to_epub"]
+
+#: Whether pandoc reads the signatory list (``False``) or the plain items are put in
+#: after it (:mod:`statementpub.render.epub_signatories`); the bytes are the same,
+#: and the tests compare them. Not an option: a switch for those tests.
+CUT_SIGNATORIES = True
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -153,6 +159,7 @@ def html_to_epub(html: str, edition: Edition, *, has_images: bool,
     epoch = int(_dt.datetime.combine(statement.date, _dt.time(12),
                                      tzinfo=_dt.UTC).timestamp())
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    html, runs = epub_signatories.cut(html) if CUT_SIGNATORIES else (html, [])
     with _temporary_folder() as tmp:
         tmpdir = Path(tmp)
         source = tmpdir / "edition.html"
@@ -179,7 +186,8 @@ def html_to_epub(html: str, edition: Edition, *, has_images: bool,
             raise EpubRenderError("pandoc failed to make the EPUB: "
                                   + result.stderr.decode("utf-8", "replace").strip())
         data = output.read_bytes()
-    return complete_package(data, edition, has_images=has_images, fonts=fonts)
+    return complete_package(data, edition, has_images=has_images, fonts=fonts,
+                            signatories=runs)
 
 
 #: The driver of :class:`EpubBatch`: for each (input, metadata, output) triple, what
@@ -286,10 +294,16 @@ class EpubBatch:
 
     def __init__(self, items: list[tuple[str, Edition, bool]],
                  fonts: FontSet | None = None) -> None:
-        self._items = items
         self._fonts = fonts
         self._tmp = _temporary_folder()
         self._errors: dict[int, str] = {}
+        self._runs: list[list[str]] = []
+        cut_items = []
+        for html, edition, has_images in items:
+            html, runs = epub_signatories.cut(html) if CUT_SIGNATORIES else (html, [])
+            cut_items.append((html, edition, has_images))
+            self._runs.append(runs)
+        self._items = items = cut_items
         folder = Path(self._tmp.name)
         driver = folder / "batch.lua"
         driver.write_text(_BATCH_LUA, encoding="utf-8")
@@ -351,7 +365,8 @@ class EpubBatch:
                     continue
                 try:
                     out.append(complete_package(target.read_bytes(), edition,
-                                                has_images=has_images, fonts=self._fonts))
+                                                has_images=has_images, fonts=self._fonts,
+                                                signatories=self._runs[index]))
                 except EpubRenderError as exc:
                     out.append(exc)
         finally:
@@ -367,8 +382,14 @@ class EpubBatch:
 
 
 def complete_package(data: bytes, edition: Edition, *, has_images: bool,
-                     fonts: FontSet | None = None) -> bytes:
-    """Add what pandoc cannot write to the package, and repack deterministically."""
+                     fonts: FontSet | None = None, signatories: list[str] | None = None) -> bytes:
+    """Add what pandoc cannot write to the package, and repack deterministically;
+    ``signatories``: the runs of signatory items :func:`epub_signatories.cut` took out
+    of pandoc's input, put back in their places.
+
+    :raises EpubRenderError: the package is unreadable, a content document has no
+        ``xml:lang``, or holds active content, or a run of signatories has no place.
+    """
     fonts = fonts if fonts is not None else font_set()
     lab = edition.labels
     lang = edition.lang
@@ -378,6 +399,11 @@ def complete_package(data: bytes, edition: Edition, *, has_images: bool,
         files = {name: source.read(name) for name in names}
     except zipfile.BadZipFile as exc:
         raise EpubRenderError(f"pandoc wrote an unreadable EPUB: {exc}") from exc
+    if signatories:
+        content = {name: files[name].decode("utf-8") for name in names
+                   if name.endswith(".xhtml") and not name.endswith("nav.xhtml")}
+        for name, text in epub_signatories.restore(content, signatories).items():
+            files[name] = text.encode("utf-8")
     css_path = styles_dir() / "epub.css"
     embedded: list[str] = []
     sources: dict[str, Path] = {}
