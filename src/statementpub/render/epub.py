@@ -76,13 +76,14 @@ def _pandoc_path() -> str:
     return path
 
 
-#: Above this much HTML (characters, all the batch's documents), pandoc is run with
-#: run-time options that trade time for memory: a compacting collection of the old
-#: generation (258 -> 221 MiB on a statement with 5,000 signatories, 1.0 -> 1.3 s).
-#: pandoc runs beside the PDFs, off the longest path of such a build, and is its
-#: largest process. (A smaller heap growth factor, -F1.5, saves 13 MiB more but
-#: makes pandoc slow enough to overlap more of the PDF's layout: the build's peak
-#: grew.)
+#: Above this much HTML (characters, all the batch's documents, as pandoc reads them:
+#: plain signatory items are cut out first, see :mod:`.epub_signatories`), pandoc is
+#: run with run-time options that trade time for memory: a compacting collection of
+#: the old generation (258 -> 221 MiB, 1.0 -> 1.3 s, on the benchmark's statement with
+#: 5,000 signatories while they still went through pandoc; cut out, they leave pandoc
+#: 172 MiB and 0.14 s, under this limit). pandoc runs beside the PDFs, off the longest
+#: path of such a build. (A smaller heap growth factor, -F1.5, saves 13 MiB more but
+#: makes pandoc slow enough to overlap more of the PDF's layout: the build's peak grew.)
 LARGE_HTML = 256 * 1024
 _RTS = ("+RTS", "-c", "-RTS")
 
