@@ -333,10 +333,21 @@ def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
         if pdf_items and (given is not None or early is not None):
             # 1. the PDFs first, to the workers.
             executor = given if given is not None else early
-            futures = {executor.submit(workers.pdf_task, html,
-                                       resource_roots(job.statement) + font_roots(fonts)):
-                       (job, output) for job, output, html in print_htmls()
-                       if job.statement is not None}
+            futures: dict[Any, tuple[Job, Output] | list[tuple[Job, Output]]]
+            made = [(job, output, html) for job, output, html in print_htmls()
+                    if job.statement is not None]
+            tasks = [(html, resource_roots(job.statement) + font_roots(fonts))
+                     for job, _, html in made if job.statement is not None]
+            cores_ = options.jobs if options.jobs is not None else cores()
+            if given is None and early.size == 1 and cores_ > 1 and len(made) > 1:
+                # One worker (a second would cost its own WeasyPrint import): once it has
+                # WeasyPrint and the stylesheets ready, it forks for the other cores.
+                batch_of = [(job, output) for job, output, _ in made]
+                futures = {executor.submit(workers.pdf_batch, tasks,
+                                           min(cores_, len(made))): batch_of}
+            else:
+                futures = {executor.submit(workers.pdf_task, *task): (job, output)
+                           for (job, output, _), task in zip(made, tasks, strict=True)}
         else:
             futures = {}
         # 2. pandoc: it works on its own core while everything else is done here.
@@ -379,9 +390,15 @@ def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
             while remaining:
                 ready, remaining = wait(remaining, timeout=0.05, return_when=FIRST_COMPLETED)
                 for future in ready:
-                    job, output = futures[future]
                     error = future.exception()
-                    completed(job, output, error if error is not None else future.result())
+                    # a batch's future stands for a list of outputs, and has a list of results
+                    outputs = futures[future]
+                    if isinstance(outputs, tuple):
+                        completed(*outputs, error if error is not None else future.result())
+                        continue
+                    pdfs = future.result() if error is None else [error] * len(outputs)
+                    for (job, output), data in zip(outputs, pdfs, strict=True):
+                        completed(job, output, data)
                 collect_epubs(wait=False)
         elif pdf_items and executor is None:
             from ..render.pdf import prepare

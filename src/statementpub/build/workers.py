@@ -6,6 +6,11 @@ fork server. Each worker imports WeasyPrint, loads the fonts and parses the
 print stylesheets once, while the build's process plans and renders the HTML
 (which needs none of them), and keeps one image cache for all its documents.
 
+A build of a few PDFs has one worker (a second would cost its own WeasyPrint import,
+more than a short statement's PDF); it gets them as one batch (:func:`pdf_batch`) and,
+once WeasyPrint and the stylesheets are ready, forks for the other cores: the forked
+processes share what it has loaded, and the PDFs are the bytes it would make itself.
+
 Signals: only the workers' own handlers are set, in the workers, never in the
 calling process. A worker ignores SIGINT (Ctrl-C is the build's to handle: it
 stops the workers with SIGTERM). On SIGTERM a worker removes its fonts folder
@@ -32,7 +37,7 @@ from typing import Any
 
 from ..processes import ask_for_parent_death_signal
 
-__all__ = ["pdf_task", "pool", "stop_workers"]
+__all__ = ["batch_groups", "pdf_batch", "pdf_task", "pool", "stop_workers"]
 
 #: In a worker process only: the image cache of its documents.
 _worker_cache: dict[str, Any] | None = None
@@ -112,8 +117,118 @@ def pdf_task(html: str, roots: list[Path]) -> bytes:
                                             cache=_worker_cache))
 
 
+def batch_groups(sizes: list[int], processes: int) -> list[list[int]]:
+    """The indexes of ``sizes`` in at most ``processes`` groups of about equal total size,
+    each group's indexes in their order (the longest first to the least loaded group)."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(processes, len(sizes))))]
+    loads = [0] * len(groups)
+    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        least = loads.index(min(loads))
+        groups[least].append(index)
+        loads[least] += sizes[index]
+    return [sorted(group) for group in groups if group]
+
+
+def _results_of(items: list[tuple[str, list[Path]]]) -> list[bytes | BaseException]:
+    results: list[bytes | BaseException] = []
+    for html, roots in items:
+        try:
+            results.append(pdf_task(html, roots))
+        except Exception as exc:  # noqa: BLE001 - each PDF fails on its own
+            results.append(exc)
+    return results
+
+
+def _picklable(results: list[bytes | BaseException]) -> list[bytes | BaseException]:
+    import pickle
+
+    from ..errors import PdfRenderError
+
+    kept: list[bytes | BaseException] = []
+    for result in results:
+        if isinstance(result, BaseException):
+            try:
+                pickle.dumps(result)
+            except Exception:  # noqa: BLE001 - an engine's exception that cannot travel
+                result = PdfRenderError(f"WeasyPrint could not render the PDF: {result}")
+        kept.append(result)
+    return kept
+
+
+def _fork_group(items: list[tuple[str, list[Path]]]) -> tuple[int, int]:
+    """Fork a process that makes the PDFs of ``items`` and writes their pickled results
+    to a pipe; its pid and the pipe's reading end."""
+    global _inherited_folder
+    import pickle
+
+    from ..render.pdf import made_font_folder
+
+    read, write = os.pipe()
+    worker = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the forked process: never returns
+        status = 1
+        try:
+            os.close(read)
+            # the fonts folder is the worker's, which goes on using it
+            _inherited_folder = made_font_folder()
+            ask_for_parent_death_signal(signal.SIGTERM)
+            if os.getppid() != worker:
+                os._exit(128 + signal.SIGTERM)
+            data = pickle.dumps(_picklable(_results_of(items)))
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    return pid, read
+
+
+def _collect(pid: int, read: int, count: int) -> list[bytes | BaseException]:
+    """The results a forked process wrote, or one error per PDF if it died first."""
+    import pickle
+
+    from ..errors import PdfRenderError
+
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        results: list[bytes | BaseException] = pickle.loads(data)  # noqa: S301 - our child
+        if len(results) == count:
+            return results
+    error = PdfRenderError("WeasyPrint could not render the PDF: its process stopped "
+                           f"(exit status {os.waitstatus_to_exitcode(status)})")
+    return [error] * count
+
+
+def pdf_batch(items: list[tuple[str, list[Path]]], processes: int) -> list[bytes | BaseException]:
+    """In a worker: the PDFs of ``items`` (print HTML and resource roots, as for
+    :func:`pdf_task`), each a PDF's bytes or the exception it failed with, in their order.
+
+    The worker splits them into up to ``processes`` groups of about equal size, forks a
+    process for each group but the first (on Linux, in a single-threaded worker: the
+    forked processes share WeasyPrint, the fonts and the parsed stylesheets that the
+    worker has ready, which cost more than a short statement's PDF) and makes the first
+    group itself. A forked process dies with the worker (``PR_SET_PDEATHSIG``)."""
+    groups = batch_groups([len(html) for html, _ in items], processes)
+    if len(groups) == 1 or not sys.platform.startswith("linux") \
+            or threading.active_count() > 1:
+        return _results_of(items)
+    results: list[bytes | BaseException | None] = [None] * len(items)
+    forked = [(group, *_fork_group([items[i] for i in group])) for group in groups[1:]]
+    for index, result in zip(groups[0], _results_of([items[i] for i in groups[0]]),
+                             strict=True):
+        results[index] = result
+    for group, pid, read in forked:
+        for index, result in zip(group, _collect(pid, read, len(group)), strict=True):
+            results[index] = result
+    return [result for result in results if result is not None]
+
+
 def pool(workers: int) -> Any:
-    """A process pool of ``workers`` PDF workers."""
+    """A process pool of ``workers`` PDF workers (its ``size``)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -129,5 +244,10 @@ def pool(workers: int) -> Any:
     # the parent of a forked worker is this process; of one from a fork server, the
     # fork server (which exits when this process does)
     parent = os.getpid() if context.get_start_method() == "fork" else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_init_worker, initargs=(parent,))
+
+    class PdfPool(ProcessPoolExecutor):
+        #: how many workers the pool has
+        size = workers
+
+    return PdfPool(max_workers=workers, mp_context=context, initializer=_init_worker,
+                   initargs=(parent,))
