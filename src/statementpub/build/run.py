@@ -194,7 +194,7 @@ def _early_pdf_workers(sources: Sequence[str | Path | Statement], langs: list[st
     estimate = _pdf_estimate(sources, langs)
     if estimate == 0:
         return None
-    executor = workers.pool(min(cores, max(1, estimate // 2)))
+    executor = workers.pool(min(cores, max(1, estimate // 2)), cores)
     executor.submit(int)  # forks the workers now: they import WeasyPrint meanwhile
     return executor
 
@@ -327,29 +327,31 @@ def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
 
     batch = None
     executor: Any = None
+    # the futures of the PDFs, each with the outputs it makes; a batch's has a list of PDFs
+    futures: dict[Any, list[tuple[Job, Output]]] = {}
+    batches: set[Any] = set()
     if early is not None and not pdf_items:
         workers.stop_workers(early)  # nothing for them after all
     try:
         if pdf_items and (given is not None or early is not None):
             # 1. the PDFs first, to the workers.
             executor = given if given is not None else early
-            futures: dict[Any, tuple[Job, Output] | list[tuple[Job, Output]]]
-            made = [(job, output, html) for job, output, html in print_htmls()
-                    if job.statement is not None]
-            tasks = [(html, resource_roots(job.statement) + font_roots(fonts))
-                     for job, _, html in made if job.statement is not None]
-            cores_ = options.jobs if options.jobs is not None else cores()
-            if given is None and early.size == 1 and cores_ > 1 and len(made) > 1:
+            outputs: list[tuple[Job, Output]] = []
+            tasks: list[tuple[str, list[Path]]] = []
+            for job, output, html in print_htmls():
+                if job.statement is not None:
+                    outputs.append((job, output))
+                    tasks.append((html, resource_roots(job.statement) + font_roots(fonts)))
+            if given is None and early.size == 1 and early.processes > 1 and len(tasks) > 1:
                 # One worker (a second would cost its own WeasyPrint import): once it has
                 # WeasyPrint and the stylesheets ready, it forks for the other cores.
-                batch_of = [(job, output) for job, output, _ in made]
-                futures = {executor.submit(workers.pdf_batch, tasks,
-                                           min(cores_, len(made))): batch_of}
+                together = executor.submit(workers.pdf_batch, tasks,
+                                           min(early.processes, len(tasks)))
+                futures = {together: outputs}
+                batches.add(together)
             else:
-                futures = {executor.submit(workers.pdf_task, *task): (job, output)
-                           for (job, output, _), task in zip(made, tasks, strict=True)}
-        else:
-            futures = {}
+                futures = {executor.submit(workers.pdf_task, *task): [made]
+                           for made, task in zip(outputs, tasks, strict=True)}
         # 2. pandoc: it works on its own core while everything else is done here.
         if epub_items:
             from ..render.epub import EpubBatch
@@ -391,13 +393,10 @@ def _run_planned(sources: Sequence[str | Path | Statement], options: Options,
                 ready, remaining = wait(remaining, timeout=0.05, return_when=FIRST_COMPLETED)
                 for future in ready:
                     error = future.exception()
-                    # a batch's future stands for a list of outputs, and has a list of results
-                    outputs = futures[future]
-                    if isinstance(outputs, tuple):
-                        completed(*outputs, error if error is not None else future.result())
-                        continue
-                    pdfs = future.result() if error is None else [error] * len(outputs)
-                    for (job, output), data in zip(outputs, pdfs, strict=True):
+                    pdfs = ([error] * len(futures[future]) if error is not None
+                            else future.result() if future in batches
+                            else [future.result()])
+                    for (job, output), data in zip(futures[future], pdfs, strict=True):
                         completed(job, output, data)
                 collect_epubs(wait=False)
         elif pdf_items and executor is None:

@@ -216,19 +216,18 @@ def pdf_batch(items: list[tuple[str, list[Path]]], processes: int) -> list[bytes
     if len(groups) == 1 or not sys.platform.startswith("linux") \
             or threading.active_count() > 1:
         return _results_of(items)
-    results: list[bytes | BaseException | None] = [None] * len(items)
+    results: dict[int, bytes | BaseException] = {}
     forked = [(group, *_fork_group([items[i] for i in group])) for group in groups[1:]]
-    for index, result in zip(groups[0], _results_of([items[i] for i in groups[0]]),
-                             strict=True):
-        results[index] = result
+    results.update(zip(groups[0], _results_of([items[i] for i in groups[0]]), strict=True))
     for group, pid, read in forked:
-        for index, result in zip(group, _collect(pid, read, len(group)), strict=True):
-            results[index] = result
-    return [result for result in results if result is not None]
+        results.update(zip(group, _collect(pid, read, len(group)), strict=True))
+    return [results[index] for index in range(len(items))]
 
 
-def pool(workers: int) -> Any:
-    """A process pool of ``workers`` PDF workers (its ``size``)."""
+def pool(workers: int, cores: int | None = None) -> Any:
+    """A process pool of ``workers`` PDF workers (its ``size``) that may use ``cores``
+    processes in all (its ``cores``; default ``workers``): what :func:`pdf_batch` may
+    fork up to."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -246,8 +245,8 @@ def pool(workers: int) -> Any:
     parent = os.getpid() if context.get_start_method() == "fork" else None
 
     class PdfPool(ProcessPoolExecutor):
-        #: how many workers the pool has
-        size = workers
+        #: how many workers the pool has, and how many processes they may use in all
+        size, processes = workers, max(workers, cores or workers)
 
     return PdfPool(max_workers=workers, mp_context=context, initializer=_init_worker,
                    initargs=(parent,))
